@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Module layering (DESIGN.md §2): Base → Crypto, Storage, YAML, Client → Core → HTTP → Agent → coffer.
+let package = Package(
+    name: "Coffer",
+    products: [
+        .executable(name: "coffer", targets: ["coffer"])
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CEvent", pkgConfig: "libevent_openssl", providers: [.apt(["libevent-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        .target(name: "CofferBase"),
+        .target(name: "CofferCrypto", dependencies: ["CofferBase", "COpenSSL"]),
+        .target(name: "CofferStorage", dependencies: ["CofferBase", "CSQLite"]),
+        .target(name: "CofferYAML", dependencies: ["CYAML"]),
+        .target(name: "CofferClient", dependencies: ["CofferBase", "CCurl", "COpenSSL"]),
+        .target(name: "CofferCore", dependencies: ["CofferBase", "CofferCrypto", "CofferStorage"]),
+        .target(name: "CofferHTTP", dependencies: ["CofferBase", "CofferCore", "CEvent", "COpenSSL"]),
+        .target(name: "CofferAgent", dependencies: ["CofferBase", "CofferCore", "CofferHTTP", "CofferYAML"]),
+        .executableTarget(name: "coffer", dependencies: ["CofferAgent"]),
+
+        .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),
+        .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
+        .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite"]),
+        .testTarget(name: "CofferYAMLTests", dependencies: ["CofferYAML"]),
+        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
+        .testTarget(name: "CofferHTTPTests", dependencies: ["CofferHTTP", "CofferClient"]),
+        .testTarget(name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto"]),
+    ]
+)

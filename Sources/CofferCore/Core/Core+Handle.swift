@@ -1,0 +1,126 @@
+import CofferBase
+import CofferCrypto
+
+extension Core {
+    /// Serves one API request: unauthenticated system paths first, then token, ACL and routing.
+    /// Never throws: every failure becomes Vault's `{"errors": [...]}` with its status.
+    public func handle(_ request: VaultRequest) -> VaultResponse {
+        do {
+            if let response = try handleUnauthenticated(request) { return response }
+            return try handleAuthenticated(request)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    /// The logical operation an HTTP method asks for, before the create/update existence check.
+    static func operation(for request: VaultRequest) throws(CofferError) -> LogicalOperation {
+        switch request.method {
+        case "GET", "HEAD":
+            let list = request.query["list"].map { $0 == "true" || $0 == "1" } ?? false
+            return list ? .list : .read
+        case "LIST": return .list
+        case "PUT", "POST": return .update
+        case "DELETE": return .delete
+        case "PATCH": return .patch
+        default: throw CofferError.unsupportedOperation
+        }
+    }
+
+    /// The input fields: the body's members for writes, the query for reads.
+    static func inputData(for request: VaultRequest, operation: LogicalOperation) throws(CofferError) -> [String: JSON]
+    {
+        switch operation {
+        case .read, .list:
+            var data: [String: JSON] = [:]
+            for (key, value) in request.query where key != "list" { data[key] = .string(value) }
+            return data
+        default:
+            guard let body = request.body else { return [:] }
+            guard let members = body.objectValue else { throw .badRequest("the request body must be a JSON object") }
+            return members
+        }
+    }
+
+    /// Paths that need `sudo` besides the operation's capability.
+    static func requiresSudo(_ path: String) -> Bool {
+        let exact: Set<String> = ["sys/seal", "sys/step-down", "sys/rotate", "sys/remount", "auth/token/accessors"]
+        if exact.contains(path) || exact.contains(path.hasSuffix("/") ? String(path.dropLast()) : path) { return true }
+        return ["sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan"]
+            .contains { path.hasPrefix($0) }
+    }
+
+    private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
+        let node = try unsealedNode()
+        var operation = try Self.operation(for: request)
+        let path = request.path
+        guard let token = request.token, !token.isEmpty else { throw CofferError.permissionDenied }
+        let caller = try node.tokens.use(token: token)
+        let acl = try node.policies.acl(for: caller.policies)
+        let context = RequestContext(
+            node: node, token: token, caller: caller, acl: acl,
+            data: try Self.inputData(for: request, operation: operation))
+
+        if path.hasPrefix("sys/") || path == "sys" {
+            try authorize(acl, operation, path)
+            return try SystemBackend(core: self).handle(
+                path: String(path.dropFirst(4)), operation: operation, context: context)
+        }
+        if path.hasPrefix("auth/token/") {
+            try authorize(acl, operation, path)
+            return try envelope(
+                TokenBackend().handle(String(path.dropFirst(11)), operation: operation, context: context))
+        }
+        guard let (mount, remainder) = node.mounts.table.route(path) else {
+            throw CofferError.unsupportedPath(path)
+        }
+        let backend = try Self.backend(for: mount)
+        let storage = StorageView(store: barrier, prefix: mount.dataPrefix)
+        var logical = LogicalRequest(operation: operation, path: remainder, data: context.data, mountPath: mount.path)
+        if operation == .update {
+            operation = try backend.exists(logical, storage: storage) == false ? .create : .update
+            logical.operation = operation
+        }
+        try authorize(acl, operation, path)
+        var response = try envelope(backend.handle(logical, storage: storage))
+        if request.method == "HEAD" { response.body = nil }
+        return response
+    }
+
+    func authorize(_ acl: ACL, _ operation: LogicalOperation, _ path: String) throws(CofferError) {
+        guard acl.allows(operation, path: path) else { throw CofferError.permissionDenied }
+        if Self.requiresSudo(path), !acl.hasSudo(path: path) { throw CofferError.permissionDenied }
+    }
+
+    static func backend(for mount: MountEntry) throws(CofferError) -> any LogicalBackend {
+        switch mount.type {
+        case "kv", "generic": return mount.kvVersion == 2 ? KVv2Backend() : KVv1Backend()
+        default: throw CofferError.internalError("no backend for mount type \(mount.type)")
+        }
+    }
+
+    /// Wraps a backend's answer in Vault's response envelope (204 when there is nothing to say).
+    func envelope(_ response: LogicalResponse) -> VaultResponse {
+        if response.data == nil, response.warnings.isEmpty, response.auth == nil {
+            return VaultResponse(status: response.status ?? 204)
+        }
+        let body: JSON = [
+            "request_id": .string(SecureRandom.uuid()), "lease_id": "", "renewable": false, "lease_duration": 0,
+            "data": response.data.map(JSON.object) ?? .null, "wrap_info": .null,
+            "warnings": response.warnings.isEmpty ? .null : .strings(response.warnings),
+            "auth": response.auth.map(JSON.object) ?? .null, "mount_type": "",
+        ]
+        return VaultResponse(status: response.status ?? 200, body: body)
+    }
+}
+
+/// The authenticated caller and the request's input, passed to the built-in backends.
+struct RequestContext: Sendable {
+    let node: UnsealedNode
+    let token: String
+    let caller: TokenEntry
+    let acl: ACL
+    let data: [String: JSON]
+
+    var fields: Fields { Fields(data) }
+}

@@ -1,0 +1,115 @@
+import CofferBase
+
+extension Core {
+    /// Serves the system paths that need no token and work while sealed; `nil` for any other path.
+    func handleUnauthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse? {
+        switch request.path {
+        case "sys/init": return try handleInit(request)
+        case "sys/seal-status":
+            guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
+            return VaultResponse(status: 200, body: try sealStatus().json())
+        case "sys/unseal": return try handleUnseal(request)
+        case "sys/health": return try handleHealth(request)
+        case "sys/leader":
+            guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
+            return VaultResponse(status: 200, body: leaderStatus())
+        default: return nil
+        }
+    }
+
+    private func bodyFields(_ request: VaultRequest) throws(CofferError) -> Fields {
+        guard let body = request.body else { return Fields([:]) }
+        guard let members = body.objectValue else {
+            throw CofferError.badRequest("the request body must be a JSON object")
+        }
+        return Fields(members)
+    }
+
+    private func handleInit(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
+        switch request.method {
+        case "GET", "HEAD":
+            return VaultResponse(status: 200, body: ["initialized": .bool(isInitialized)])
+        case "PUT", "POST":
+            let fields = try bodyFields(request)
+            if let keys = try fields.stringList("pgp_keys"), !keys.isEmpty {
+                throw CofferError.badRequest("pgp_keys are not supported by this server")
+            }
+            if let key = try fields.string("root_token_pgp_key"), !key.isEmpty {
+                throw CofferError.badRequest("root_token_pgp_key is not supported by this server")
+            }
+            guard let shares = try fields.int("secret_shares"), let threshold = try fields.int("secret_threshold")
+            else {
+                throw CofferError.badRequest("secret_shares and secret_threshold are required")
+            }
+            let seal = try SealConfiguration(secretShares: Int(shares), secretThreshold: Int(threshold))
+            let result = try initialize(seal)
+            return VaultResponse(
+                status: 200,
+                body: [
+                    "keys": .strings(result.shares.map { Hex.encode($0) }),
+                    "keys_base64": .strings(result.shares.map { Base64.encode($0) }),
+                    "root_token": .string(result.rootToken),
+                ])
+        default:
+            throw CofferError.unsupportedOperation
+        }
+    }
+
+    private func handleUnseal(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
+        guard request.method == "PUT" || request.method == "POST" else { throw CofferError.unsupportedOperation }
+        let fields = try bodyFields(request)
+        if try fields.bool("migrate") == true { throw CofferError.badRequest("seal migration is not supported") }
+        let status = try unseal(share: try fields.string("key"), reset: try fields.bool("reset") ?? false)
+        return VaultResponse(status: 200, body: status.json())
+    }
+
+    private func handleHealth(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
+        guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
+        func code(_ name: String, _ fallback: Int) throws(CofferError) -> Int {
+            guard let text = request.query[name] else { return fallback }
+            guard let value = Int(text), (100...599).contains(value) else {
+                throw CofferError.badRequest("invalid value for \"\(name)\"")
+            }
+            return value
+        }
+        if let standbyOK = request.query["standbyok"], Bool(standbyOK) == nil, standbyOK != "" {
+            throw CofferError.badRequest("invalid value for \"standbyok\"")
+        }
+        var body: [String: JSON] = [
+            "initialized": .bool(isInitialized), "sealed": .bool(isSealed), "standby": false,
+            "performance_standby": false, "replication_performance_mode": "disabled",
+            "replication_dr_mode": "disabled", "server_time_utc": .int(Clock.now().seconds),
+            "version": .string(CofferVersion.string),
+        ]
+        let status: Int
+        switch currentState {
+        case .uninitialized:
+            status = try code("uninitcode", 501)
+        case .sealed:
+            status = try code("sealedcode", 503)
+        case .unsealed(let node):
+            body["cluster_name"] = .string(node.clusterName)
+            body["cluster_id"] = .string(node.clusterID)
+            status = try code("activecode", 200)
+        }
+        _ = try code("standbycode", 429)
+        _ = try code("drsecondarycode", 472)
+        _ = try code("performancestandbycode", 473)
+        return VaultResponse(status: status, body: request.method == "HEAD" ? nil : .object(body))
+    }
+
+    /// The `sys/leader` body; HA arrives with the clustering work, so a node is its own leader.
+    func leaderStatus() -> JSON {
+        var body: [String: JSON] = [
+            "ha_enabled": false, "is_self": false, "active_time": "0001-01-01T00:00:00Z",
+            "leader_address": "", "leader_cluster_address": "", "performance_standby": false,
+            "performance_standby_last_remote_wal": 0,
+        ]
+        if case .unsealed(let node) = currentState {
+            body["is_self"] = true
+            body["active_time"] = .string(Clock.rfc3339(node.activeSince))
+            body["leader_address"] = .string(configuration.apiAddress)
+        }
+        return .object(body)
+    }
+}

@@ -1,0 +1,219 @@
+import CofferBase
+import CofferCrypto
+import CofferStorage
+import Synchronization
+
+/// One node's secrets server: seal state, barrier, and the request pipeline (DESIGN.md §1, §3).
+///
+/// All methods are thread-safe. The state lock is held only to read or swap the state, never
+/// across a request's storage I/O, so requests on every worker thread run in parallel.
+public final class Core: Sendable {
+    public let configuration: CoreConfiguration
+    public let storage: any Storage
+    let barrier: Barrier
+    let logger: Logger
+    private let state: Mutex<NodeState>
+    /// Serializes init, unseal and seal so two of them never interleave.
+    private let lifecycleLock = Mutex<Void>(())
+
+    /// Opens a node over storage; it starts sealed (or uninitialized).
+    public init(configuration: CoreConfiguration, storage: any Storage, logger: Logger) throws(CofferError) {
+        self.configuration = configuration
+        self.storage = storage
+        self.barrier = Barrier(storage: storage)
+        self.logger = logger
+        let configured: [UInt8]?
+        do { configured = try storage.get(SealPaths.configuration) } catch { throw .storage(error) }
+        state = Mutex(configured == nil ? .uninitialized : .sealed(UnsealProgress()))
+    }
+
+    var currentState: NodeState { state.withLock { $0 } }
+
+    /// The unsealed node, or a 503 when sealed or uninitialized.
+    func unsealedNode() throws(CofferError) -> UnsealedNode {
+        guard case .unsealed(let node) = state.withLock({ $0 }) else { throw CofferError.sealed }
+        return node
+    }
+
+    /// Whether the node has been initialized.
+    public var isInitialized: Bool {
+        if case .uninitialized = currentState { return false }
+        return true
+    }
+
+    /// Whether the node is sealed (an uninitialized node is sealed too).
+    public var isSealed: Bool {
+        if case .unsealed = currentState { return false }
+        return true
+    }
+
+    private func loadSealConfiguration() throws(CofferError) -> SealConfiguration {
+        let bytes: [UInt8]?
+        do { bytes = try storage.get(SealPaths.configuration) } catch { throw .storage(error) }
+        guard let bytes, let configuration = SealConfiguration.deserialize(bytes) else {
+            throw .badRequest("Vault is not initialized")
+        }
+        return configuration
+    }
+
+    /// Commits physical operations (below the barrier) with storage errors mapped to API errors.
+    func commitPhysical(_ operations: [StorageOperation]) throws(CofferError) {
+        do { try storage.commit(operations) } catch { throw .storage(error) }
+    }
+
+    // MARK: Init
+
+    /// What `sys/init` hands to the operator, once.
+    public struct InitResult: Sendable {
+        public let shares: [[UInt8]]
+        public let rootToken: String
+    }
+
+    /// Creates the keys, splits the unseal key, writes the initial state in one atomic batch and
+    /// returns the shares and the root token. The node stays sealed, as Vault's does.
+    public func initialize(_ seal: SealConfiguration, rootTokenID: String? = nil) throws(CofferError) -> InitResult {
+        try lifecycleLock.withLock { _ throws(CofferError) -> InitResult in
+            guard case .uninitialized = currentState else {
+                throw CofferError.badRequest("Vault is already initialized")
+            }
+            let unsealKey = AESGCM.generateKey()
+            let keyring: Keyring
+            do { keyring = try Keyring.generate() } catch { throw .internalError("could not generate the keyring") }
+            let shares = try UnsealKey.split(unsealKey, configuration: seal)
+            let rootToken = rootTokenID ?? TokenStore.generateToken()
+
+            var plain: [StorageOperation] = MountRegistry.tableOperations([])
+            for (name, record) in PolicyStore.initialOperations() {
+                plain.append(.put(key: "sys/policy/" + name, value: record))
+            }
+            let tokenView = StorageView(store: barrier, prefix: DataClass.localPrefix + "token/")
+            plain += TokenStore.bootstrapOperations(rootToken: rootToken).map(tokenView.absolute)
+            let identity: JSON = [
+                "name": .string(
+                    configuration.clusterName.isEmpty ? Self.generatedClusterName() : configuration.clusterName),
+                "id": .string(SecureRandom.uuid()),
+            ]
+            plain.append(.put(key: Self.identityKey, value: identity.serialized()))
+
+            barrier.unseal(with: keyring)
+            defer { barrier.seal() }
+            var physical = try barrier.encrypted(plain)
+            physical.append(.put(key: SealPaths.configuration, value: seal.serialized()))
+            physical.append(
+                .put(key: SealPaths.rootKey, value: try UnsealKey.sealRootKey(keyring.rootKey, unsealKey: unsealKey)))
+            physical.append(.put(key: SealPaths.keyring, value: try UnsealKey.sealKeyring(keyring)))
+            try commitPhysical(physical)
+
+            state.withLock { $0 = .sealed(UnsealProgress()) }
+            logger.info(
+                "initialized", ["seal.shares": "\(seal.secretShares)", "seal.threshold": "\(seal.secretThreshold)"])
+            return InitResult(shares: shares, rootToken: rootToken)
+        }
+    }
+
+    static let identityKey = DataClass.localPrefix + "sys/cluster-identity"
+
+    private static func generatedClusterName() -> String {
+        "coffer-cluster-" + Hex.encode(SecureRandom.bytes(4))
+    }
+
+    // MARK: Unseal
+
+    /// Adds one share (hex or base64) or resets progress. A malformed, duplicate or wrong share is
+    /// refused with 400 and leaves progress as it was.
+    public func unseal(share: String?, reset: Bool) throws(CofferError) -> SealStatus {
+        try lifecycleLock.withLock { _ throws(CofferError) -> SealStatus in
+            guard case .sealed(var progress) = currentState else {
+                if case .uninitialized = currentState { throw CofferError.badRequest("Vault is not initialized") }
+                if reset { throw CofferError.badRequest("vault is unsealed") }
+                return try sealStatus()
+            }
+            if reset {
+                state.withLock { $0 = .sealed(UnsealProgress()) }
+                return try sealStatus()
+            }
+            guard let share else {
+                throw CofferError.badRequest("'key' must be specified in request body as JSON, or 'reset' set to true")
+            }
+            let seal = try loadSealConfiguration()
+            let decoded = try UnsealKey.decodeShare(share, configuration: seal)
+            guard !progress.shares.contains(where: { ConstantTime.equals($0, decoded) }) else {
+                throw CofferError.badRequest("this unseal key share was already provided")
+            }
+            if progress.shares.isEmpty { progress.nonce = SecureRandom.uuid() }
+            guard progress.shares.count + 1 >= seal.secretThreshold else {
+                progress.shares.append(decoded)
+                state.withLock { [progress] in $0 = .sealed(progress) }
+                return try sealStatus()
+            }
+            let unsealKey = try UnsealKey.combine(progress.shares + [decoded], configuration: seal)
+            let keyring = try openKeyring(unsealKey: unsealKey)
+            try finishUnseal(keyring)
+            return try sealStatus()
+        }
+    }
+
+    private func openKeyring(unsealKey: [UInt8]) throws(CofferError) -> Keyring {
+        let sealedRoot: [UInt8]?
+        let sealedKeyring: [UInt8]?
+        do {
+            sealedRoot = try storage.get(SealPaths.rootKey)
+            sealedKeyring = try storage.get(SealPaths.keyring)
+        } catch { throw .storage(error) }
+        guard let sealedRoot, let sealedKeyring else { throw .internalError("the stored keys are missing") }
+        guard let rootKey = UnsealKey.openRootKey(sealedRoot, unsealKey: unsealKey) else {
+            throw .badRequest(
+                "the unseal key shares do not open the root key; this share was not counted "
+                    + "(send \"reset\": true to start over if an earlier share was wrong)")
+        }
+        guard let keyring = UnsealKey.openKeyring(sealedKeyring, rootKey: rootKey) else {
+            throw .internalError("the root key does not open the keyring")
+        }
+        return keyring
+    }
+
+    private func finishUnseal(_ keyring: Keyring) throws(CofferError) {
+        barrier.unseal(with: keyring)
+        let node: UnsealedNode
+        do {
+            let identity = try barrier.get(Self.identityKey).flatMap { try? JSON.parse($0) }
+            node = try UnsealedNode(
+                barrier: barrier, clusterName: identity?["name"]?.stringValue ?? configuration.clusterName,
+                clusterID: identity?["id"]?.stringValue ?? "")
+        } catch {
+            barrier.seal()
+            throw error
+        }
+        state.withLock { $0 = .unsealed(node) }
+        logger.info("unsealed", ["cluster.name": node.clusterName])
+    }
+
+    // MARK: Seal
+
+    /// Drops every key and cache from memory.
+    public func seal() {
+        lifecycleLock.withLock { _ in
+            guard case .unsealed(let node) = currentState else { return }
+            node.tokens.clearCache()
+            node.policies.clearCache()
+            barrier.seal()
+            state.withLock { $0 = .sealed(UnsealProgress()) }
+            logger.info("sealed")
+        }
+    }
+
+    // MARK: Rotation
+
+    /// Adds a keyring term; new writes use it and every older term stays readable.
+    public func rotate() throws(CofferError) -> Keyring.Term {
+        try lifecycleLock.withLock { _ throws(CofferError) -> Keyring.Term in
+            guard let current = barrier.currentKeyring else { throw CofferError.sealed }
+            let next: Keyring
+            do { next = try current.rotated() } catch { throw .internalError("could not generate a key") }
+            try commitPhysical([.put(key: SealPaths.keyring, value: try UnsealKey.sealKeyring(next))])
+            barrier.unseal(with: next)
+            logger.info("keyring rotated", ["barrier.term": "\(next.activeTerm)"])
+            return next.active
+        }
+    }
+}

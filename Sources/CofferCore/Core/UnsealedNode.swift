@@ -1,0 +1,20 @@
+import CofferBase
+
+/// Everything that exists only while the node is unsealed; dropped whole when it seals.
+final class UnsealedNode: Sendable {
+    let mounts: MountRegistry
+    let tokens: TokenStore
+    let policies: PolicyStore
+    let clusterName: String
+    let clusterID: String
+    let activeSince: Timestamp
+
+    init(barrier: Barrier, clusterName: String, clusterID: String) throws(CofferError) {
+        self.mounts = try MountRegistry(store: barrier)
+        self.tokens = try TokenStore(view: StorageView(store: barrier, prefix: DataClass.localPrefix + "token/"))
+        self.policies = PolicyStore(view: StorageView(store: barrier, prefix: "sys/policy/"))
+        self.clusterName = clusterName
+        self.clusterID = clusterID
+        self.activeSince = Clock.now()
+    }
+}

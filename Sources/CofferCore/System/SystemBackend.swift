@@ -1,0 +1,84 @@
+import CofferBase
+
+/// The authenticated `sys/` paths: mounts, policies, seal, rotation, key status and UI helpers.
+struct SystemBackend {
+    let core: Core
+
+    /// Serves `sys/<path>` after the ACL check.
+    func handle(path: String, operation: LogicalOperation, context: RequestContext) throws(CofferError) -> VaultResponse
+    {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch segments.first ?? "" {
+        case "mounts":
+            return try MountsEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
+        case "policy", "policies":
+            return try PoliciesEndpoint(core: core, context: context).handle(segments, operation)
+        case "seal":
+            guard operation == .update else { throw CofferError.unsupportedOperation }
+            core.seal()
+            return VaultResponse(status: 204)
+        case "rotate":
+            guard operation == .update else { throw CofferError.unsupportedOperation }
+            _ = try core.rotate()
+            return VaultResponse(status: 204)
+        case "key-status":
+            guard operation == .read else { throw CofferError.unsupportedOperation }
+            guard let keyring = core.barrier.currentKeyring else { throw CofferError.sealed }
+            let installed = Clock.rfc3339(keyring.active.installTime)
+            return core.envelope(
+                LogicalResponse(data: ["term": .int(Int64(keyring.activeTerm)), "install_time": .string(installed)]))
+        case "internal":
+            guard segments.count >= 3, segments[1] == "ui", segments[2] == "mounts", operation == .read else {
+                throw CofferError.unsupportedPath("sys/" + path)
+            }
+            return try mountPreflight(segments.dropFirst(3).joined(separator: "/"), context: context)
+        case "capabilities-self":
+            return try capabilities(context: context)
+        case "auth":
+            guard segments.count == 1, operation == .read else { throw CofferError.unsupportedPath("sys/" + path) }
+            let token: JSON = [
+                "type": "token", "description": "token based credentials", "accessor": "auth_token_root",
+                "local": false, "seal_wrap": false, "options": .null,
+                "config": ["default_lease_ttl": 0, "max_lease_ttl": 0, "token_type": "default-service"],
+            ]
+            return legacyListing(["token/": token])
+        default:
+            throw CofferError.unsupportedPath("sys/" + path)
+        }
+    }
+
+    /// Vault answers mount and auth listings with the map both at the top level and in `data`.
+    func legacyListing(_ map: [String: JSON]) -> VaultResponse {
+        var response = core.envelope(LogicalResponse(data: map))
+        if case .object(var body) = response.body {
+            for (key, value) in map { body[key] = value }
+            response.body = .object(body)
+        }
+        return response
+    }
+
+    /// `sys/internal/ui/mounts/<path>`: which engine serves a path, so CLIs know the KV version.
+    private func mountPreflight(_ path: String, context: RequestContext) throws(CofferError) -> VaultResponse {
+        guard let (mount, _) = context.node.mounts.table.route(path) else {
+            throw CofferError.permissionDenied
+        }
+        var data = mount.listing().objectValue ?? [:]
+        data["path"] = .string(mount.path)
+        return core.envelope(LogicalResponse(data: data))
+    }
+
+    private func capabilities(context: RequestContext) throws(CofferError) -> VaultResponse {
+        var paths = try context.fields.stringList("paths") ?? []
+        if let single = try context.fields.string("path") { paths.append(single) }
+        guard !paths.isEmpty else { throw CofferError.badRequest("missing required field \"paths\"") }
+        var data: [String: JSON] = [:]
+        var all: Set<String> = []
+        for path in paths {
+            let names = context.acl.capabilityNames(for: path)
+            all.formUnion(names)
+            data[path] = .strings(names)
+        }
+        data["capabilities"] = .strings(all.sorted())
+        return core.envelope(LogicalResponse(data: data))
+    }
+}

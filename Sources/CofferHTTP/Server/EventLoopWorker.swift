@@ -1,0 +1,102 @@
+import CEvent
+import CofferBase
+import Glibc
+
+/// One event-loop thread: its own `event_base` and `evhttp`, accepting on its own SO_REUSEPORT socket.
+///
+/// All libevent callbacks of a worker run on its thread and reach the worker (or its connection table)
+/// through unretained pointers; the server keeps the worker alive until that thread has been joined.
+// @unchecked: the libevent handles and `connections` are touched only on the worker's own thread; the
+// one cross-thread call, event_active in requestStop, is locked by libevent (evthread_use_pthreads).
+final class EventLoopWorker: @unchecked Sendable {
+    private let base: OpaquePointer
+    private let http: OpaquePointer
+    private let stopEvent: OpaquePointer
+    let tls: ServerTLSContext?
+    let handler: any HTTPHandler
+    let logger: Logger
+    /// A separate object, so close callbacks that evhttp_free runs during deinit do not touch this one.
+    let connections = ConnectionTable()
+
+    init(
+        socket: ListeningSocket, configuration: HTTPServerConfiguration, tls: ServerTLSContext?,
+        handler: any HTTPHandler, logger: Logger
+    ) throws(HTTPServerError) {
+        guard let base = event_base_new() else {
+            throw HTTPServerError(code: .eventLoop, reason: "event_base_new failed")
+        }
+        guard let http = evhttp_new(base) else {
+            event_base_free(base)
+            throw HTTPServerError(code: .eventLoop, reason: "evhttp_new failed")
+        }
+        let baseArgument = UnsafeMutableRawPointer(base)
+        guard let stopEvent = event_new(base, -1, 0, Self.breakLoop, baseArgument) else {
+            evhttp_free(http)
+            event_base_free(base)
+            throw HTTPServerError(code: .eventLoop, reason: "event_new failed")
+        }
+        self.base = base
+        self.http = http
+        self.stopEvent = stopEvent
+        self.tls = tls
+        self.handler = handler
+        self.logger = logger
+        try configure(configuration, socket: socket)
+    }
+
+    deinit {
+        event_free(stopEvent)
+        // Frees the listener and every open connection; their close callbacks reach `connections`.
+        evhttp_free(http)
+        event_base_free(base)
+    }
+
+    /// Runs the loop on the calling thread until ``requestStop()``.
+    func run() {
+        pthread_setspecific(Self.currentKey, Unmanaged.passUnretained(connections).toOpaque())
+        event_base_dispatch(base)
+        pthread_setspecific(Self.currentKey, nil)
+    }
+
+    /// Asks the loop to exit; safe from any thread, and also before the loop has started.
+    func requestStop() {
+        // An activated event survives until the loop runs, unlike event_base_loopbreak, whose flag is
+        // cleared when event_base_loop starts.
+        event_active(stopEvent, EV_READ, 0)
+    }
+
+    private func configure(_ configuration: HTTPServerConfiguration, socket: ListeningSocket) throws(HTTPServerError) {
+        evhttp_set_max_body_size(http, configuration.maxBodyBytes)
+        evhttp_set_max_headers_size(http, configuration.maxHeaderBytes)
+        evhttp_set_timeout(http, Int32(clamping: configuration.idleTimeoutSeconds))
+        evhttp_set_allowed_methods(http, EvhttpRequestReader.allowedMethods)
+        // Without this evhttp labels every body text/html.
+        evhttp_set_default_content_type(http, nil)
+        // Drain an oversized body before answering 413, so the client reads the answer instead of a reset.
+        _ = evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE)
+        let argument = Unmanaged.passUnretained(self).toOpaque()
+        evhttp_set_bevcb(http, Self.makeBufferEvent, argument)
+        evhttp_set_gencb(http, Self.serveRequest, argument)
+        guard evhttp_accept_socket_with_handle(http, socket.descriptor) != nil else {
+            throw HTTPServerError(code: .eventLoop, reason: "evhttp_accept_socket_with_handle failed")
+        }
+        _ = socket.transfer()
+    }
+
+    /// The connection table of the worker whose loop runs on this thread; input-buffer callbacks find it
+    /// this way, because their argument has to be the bufferevent itself.
+    static var currentConnections: ConnectionTable? {
+        pthread_getspecific(currentKey).map { Unmanaged<ConnectionTable>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    private static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    private static let breakLoop: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = { _, _, base in
+        guard let base else { return }
+        event_base_loopbreak(OpaquePointer(base))
+    }
+}

@@ -1,0 +1,118 @@
+import CofferBase
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 server on libevent's evhttp, with TLS through OpenSSL bufferevents.
+///
+/// Several worker threads each run their own event loop and accept on their own socket bound to the
+/// same port (SO_REUSEPORT), so the kernel spreads connections across them. Each request is handed to the
+/// ``HTTPHandler`` on the worker that read it.
+public final class HTTPServer: Sendable {
+    private struct Running: Sendable {
+        var workers: [EventLoopWorker]
+        var threads: [pthread_t]
+    }
+
+    private enum State: Sendable {
+        case idle
+        case running(Running)
+        case stopped
+    }
+
+    private let configuration: HTTPServerConfiguration
+    private let handler: any HTTPHandler
+    private let logger: Logger
+    private let tls: ServerTLSContext?
+    private let state = Mutex<State>(.idle)
+    private let port = Atomic<Int>(0)
+
+    /// Checks the configuration and loads the TLS material; nothing is bound until ``start()``.
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger)
+        throws(HTTPServerError)
+    {
+        self.configuration = try configuration.validated()
+        self.handler = handler
+        self.logger = logger
+        self.tls = try configuration.tls.map { (tls) throws(HTTPServerError) in try ServerTLSContext(configuration: tls) }
+        try LibeventThreading.enable()
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// The port the server listens on; meaningful once ``start()`` has returned.
+    public var boundPort: Int { port.load(ordering: .acquiring) }
+
+    /// Binds the listening sockets and starts the worker threads; returns once the port accepts connections.
+    public func start() throws(HTTPServerError) {
+        try state.withLock { (state: inout State) throws(HTTPServerError) in
+            guard case .idle = state else {
+                throw HTTPServerError(code: .state, reason: "the server can only be started once")
+            }
+            let sockets = try ListeningSocket.openGroup(
+                host: configuration.host, port: configuration.port, count: configuration.workerThreads)
+            port.store(try sockets[0].localPort(), ordering: .releasing)
+            var workers: [EventLoopWorker] = []
+            for socket in sockets {
+                workers.append(
+                    try EventLoopWorker(
+                        socket: socket, configuration: configuration, tls: tls, handler: handler, logger: logger))
+            }
+            var threads: [pthread_t] = []
+            for worker in workers {
+                do throws(HTTPServerError) {
+                    threads.append(try Self.startThread(for: worker))
+                } catch {
+                    Self.stop(Running(workers: workers, threads: threads))
+                    throw error
+                }
+            }
+            state = .running(Running(workers: workers, threads: threads))
+        }
+        logger.info(
+            "HTTP server listening",
+            [
+                "http.address": configuration.host, "http.port": String(boundPort), "http.tls": String(tls != nil),
+                "http.workers": String(configuration.workerThreads),
+            ])
+    }
+
+    /// Stops accepting, ends the event loops, joins their threads and frees every connection; idempotent.
+    ///
+    /// Must not be called from a handler: the calling worker would wait for itself.
+    public func stop() {
+        let running = state.withLock { (state: inout State) -> Running? in
+            defer { if case .running = state { state = .stopped } }
+            guard case .running(let running) = state else { return nil }
+            return running
+        }
+        guard let running else { return }
+        Self.stop(running)
+        logger.info("HTTP server stopped", ["http.port": String(boundPort)])
+    }
+
+    private static func stop(_ running: Running) {
+        for worker in running.workers { worker.requestStop() }
+        for thread in running.threads { pthread_join(thread, nil) }
+    }
+
+    private static func startThread(for worker: EventLoopWorker) throws(HTTPServerError) -> pthread_t {
+        var thread = pthread_t()
+        // The thread owns one retain of the worker until its loop has ended.
+        let argument = Unmanaged.passRetained(worker).toOpaque()
+        let result = pthread_create(
+            &thread, nil,
+            { argument in
+                guard let argument else { return nil }
+                let worker = Unmanaged<EventLoopWorker>.fromOpaque(argument).takeRetainedValue()
+                worker.run()
+                return nil
+            }, argument)
+        guard result == 0 else {
+            Unmanaged<EventLoopWorker>.fromOpaque(argument).release()
+            throw HTTPServerError(code: .eventLoop, reason: "pthread_create: \(String(cString: strerror(result)))")
+        }
+        return thread
+    }
+}
