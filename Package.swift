@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "CofferCore", dependencies: ["CofferBase", "CofferCrypto", "CofferStorage"]),
         .target(name: "CofferHTTP", dependencies: ["CofferBase", "CofferCore", "CEvent", "COpenSSL"]),
         .target(name: "CofferAgent", dependencies: ["CofferBase", "CofferCore", "CofferHTTP", "CofferYAML"]),
-        .executableTarget(name: "coffer", dependencies: ["CofferAgent"]),
+        .executableTarget(name: "coffer", dependencies: ["CofferAgent", "CofferCore", "CofferHTTP", "CofferBase"]),
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
@@ -30,6 +30,8 @@ let package = Package(
         .testTarget(name: "CofferYAMLTests", dependencies: ["CofferYAML"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
         .testTarget(name: "CofferHTTPTests", dependencies: ["CofferHTTP", "CofferClient"]),
+        .testTarget(name: "CofferClientTests", dependencies: ["CofferClient", "CofferHTTP"]),
+        .testTarget(name: "CofferAgentTests", dependencies: ["CofferAgent", "CofferYAML"]),
         .testTarget(name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto"]),
     ]
 )

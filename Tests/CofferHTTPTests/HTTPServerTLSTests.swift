@@ -23,8 +23,11 @@ import Testing
             _ = try client.send(method: "GET", url: running.baseURL + "/")
             Issue.record("a client without a certificate was served")
         } catch {
-            #expect(error.code == .tls)
+            // TLS 1.3 rejects the missing certificate after the client considers the handshake done, so
+            // the client may be writing its request when the alert and the close arrive.
+            #expect([.tls, .transport].contains(error.code), "\(error)")
         }
+        #expect(running.handler.threadCount == 0)
     }
 
     @Test func requiredClientCertificateAcceptsValidOneAndExposesItsSubject() throws {

@@ -72,6 +72,7 @@ import Testing
 
     @Test func concurrentRequestsFromSeveralThreadsAllSucceedOnSeveralWorkers() throws {
         let running = try RunningServer(workers: 4)
+        let baseURL = running.baseURL
         let successes = Atomic<Int>(0)
         let group = DispatchGroup()
         for thread in 0..<4 {
@@ -82,7 +83,7 @@ import Testing
                 for index in 0..<50 {
                     // Fresh clients mean fresh connections, which SO_REUSEPORT spreads over the workers.
                     if index % 5 == 0 { client = HTTPClient() }
-                    let url = running.baseURL + "/v1/t\(thread)/\(index)"
+                    let url = baseURL + "/v1/t\(thread)/\(index)"
                     if let response = try? client.send(method: "GET", url: url), response.status == 200,
                         (try? response.json()["path"]) == .string("/v1/t\(thread)/\(index)")
                     {

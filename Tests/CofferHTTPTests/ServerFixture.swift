@@ -1,4 +1,5 @@
 import CofferBase
+import CofferClient
 import CofferHTTP
 import Foundation
 import Synchronization

@@ -9,6 +9,8 @@ struct TestPKI: Sendable {
     let clientCertificatePEM: String
     let clientKeyPEM: String
     let otherCAPEM: String
+    /// Base64 SHA-256 of the server key's SubjectPublicKeyInfo, as certificate pinning uses it.
+    let serverPublicKeyPin: String
 
     static let clientSubject = "CN=test-client,O=Coffer Test"
 
@@ -53,11 +55,14 @@ struct TestPKI: Sendable {
         try issue("other", subject: "/O=Elsewhere/CN=Other CA", section: "ca", signedBy: nil)
         try issue("server", subject: "/CN=127.0.0.1", section: "server", signedBy: "ca")
         try issue("client", subject: "/O=Coffer Test/CN=test-client", section: "client", signedBy: "ca")
+        try runOpenSSL(["pkey", "-in", directory.path("server.key"), "-pubout", "-outform", "DER", "-out", directory.path("spki")])
+        try runOpenSSL(["dgst", "-sha256", "-binary", "-out", directory.path("pin"), directory.path("spki")])
         func read(_ name: String) throws -> String { try String(contentsOfFile: directory.path(name), encoding: .utf8) }
+        let pin = try Data(contentsOf: URL(fileURLWithPath: directory.path("pin"))).base64EncodedString()
         return TestPKI(
             caPEM: try read("ca.pem"), serverCertificatePEM: try read("server.pem"),
             serverKeyPEM: try read("server.key"), clientCertificatePEM: try read("client.pem"),
-            clientKeyPEM: try read("client.key"), otherCAPEM: try read("other.pem"))
+            clientKeyPEM: try read("client.key"), otherCAPEM: try read("other.pem"), serverPublicKeyPin: pin)
     }
 
     private static func runOpenSSL(_ arguments: [String]) throws {

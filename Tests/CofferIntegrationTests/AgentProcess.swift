@@ -21,8 +21,8 @@ final class AgentProcess: @unchecked Sendable {  // Mutated only by the test tha
     init(arguments: [String], directory: URL) throws {
         stdoutURL = directory.appendingPathComponent("agent-\(UUID().uuidString).out")
         stderrURL = directory.appendingPathComponent("agent-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Self.executable
         process.arguments = arguments
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)

@@ -57,8 +57,8 @@ struct NodeLifecycleTests {
 
         let initReply = try client.put("sys/init", ["secret_shares": 5, "secret_threshold": 3])
         try #require(initReply.status == 200, "init failed: \(initReply.raw)")
-        let keys = try #require(initReply.json?["keys"]?.arrayValue?.compactMap(\.stringValue))
-        let keysBase64 = try #require(initReply.json?["keys_base64"]?.arrayValue?.compactMap(\.stringValue))
+        let keys = try #require(initReply.json?["keys"]?.stringArray)
+        let keysBase64 = try #require(initReply.json?["keys_base64"]?.stringArray)
         let rootToken = try #require(initReply.json?["root_token"]?.stringValue)
         #expect(keys.count == 5)
         #expect(try client.put("sys/init", ["secret_shares": 1, "secret_threshold": 1]).status == 400)

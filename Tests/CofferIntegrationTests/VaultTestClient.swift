@@ -35,3 +35,12 @@ struct VaultTestClient {
     func get(_ path: String) throws -> Reply { try send("GET", path) }
     func put(_ path: String, _ body: JSON) throws -> Reply { try send("PUT", path, body) }
 }
+
+extension JSON {
+    /// The elements when this is an array of strings.
+    var stringArray: [String]? {
+        guard let elements = arrayValue else { return nil }
+        let strings = elements.compactMap { $0.stringValue }
+        return strings.count == elements.count ? strings : nil
+    }
+}

@@ -62,7 +62,8 @@ extension Core {
             data: try Self.inputData(for: request, operation: operation))
 
         if path.hasPrefix("sys/") || path == "sys" {
-            try authorize(acl, operation, path)
+            // The UI preflight is answered to any valid token that can reach the mount, as in Vault.
+            if !path.hasPrefix("sys/internal/ui/mounts/") { try authorize(acl, operation, path) }
             return try SystemBackend(core: self).handle(
                 path: String(path.dropFirst(4)), operation: operation, context: context)
         }

@@ -59,8 +59,15 @@ struct SystemBackend {
 
     /// `sys/internal/ui/mounts/<path>`: which engine serves a path, so CLIs know the KV version.
     private func mountPreflight(_ path: String, context: RequestContext) throws(CofferError) -> VaultResponse {
-        guard let (mount, _) = context.node.mounts.table.route(path) else {
+        guard let (mount, remainder) = context.node.mounts.table.route(path) else {
             throw CofferError.permissionDenied
+        }
+        let candidates =
+            [path] + (mount.kvVersion == 2 ? ["data/", "metadata/"].map { mount.path + $0 + remainder } : [])
+        guard candidates.contains(where: { !context.acl.capabilities(for: $0).subtracting(.deny).isEmpty }) else {
+            throw CofferError(
+                status: 403,
+                "preflight capability check returned 403, please ensure client's policies grant access to path")
         }
         var data = mount.listing().objectValue ?? [:]
         data["path"] = .string(mount.path)

@@ -45,7 +45,11 @@ public final class HTTPServer: Sendable {
     public var boundPort: Int { port.load(ordering: .acquiring) }
 
     /// Binds the listening sockets and starts the worker threads; returns once the port accepts connections.
+    ///
+    /// Also ignores SIGPIPE for the whole process (``ProcessSignals/ignoreSIGPIPE()``): a client that closes
+    /// its connection while a TLS response is being written would otherwise kill the process.
     public func start() throws(HTTPServerError) {
+        ProcessSignals.ignoreSIGPIPE()
         try state.withLock { (state: inout State) throws(HTTPServerError) in
             guard case .idle = state else {
                 throw HTTPServerError(code: .state, reason: "the server can only be started once")
