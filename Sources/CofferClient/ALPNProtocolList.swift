@@ -7,8 +7,10 @@ import COpenSSL
 /// backend calls `CURLOPT_SSL_CTX_FUNCTION` after setting up the context, and a list set there is what the
 /// ClientHello offers.
 final class ALPNProtocolList: Sendable {
+    /// The length-prefixed protocol name, as `SSL_CTX_set_alpn_protos` takes it.
     let wire: [UInt8]
 
+    /// Encodes one protocol name (at most 255 bytes are used).
     init(_ name: String) {
         let bytes = Array(name.utf8.prefix(255))
         wire = [UInt8(bytes.count)] + bytes

@@ -25,5 +25,6 @@ public struct ClientError: Error, CustomStringConvertible, Sendable {
         self.reason = reason
     }
 
+    /// `client.<code>: <reason>`, e.g. for logs and CLI output.
     public var description: String { "client.\(code.rawValue): \(reason)" }
 }

@@ -7,6 +7,7 @@ final class CurlEasyHandle: @unchecked Sendable {
     private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
+    /// Creates an easy handle, initialising libcurl first if this is the process's first one.
     init() throws(ClientError) {
         try CurlGlobal.initialize()
         guard let handle = curl_easy_init() else {
@@ -24,13 +25,21 @@ final class CurlEasyHandle: @unchecked Sendable {
 
     /// Everything one transfer needs besides the handle.
     struct Transfer {
+        /// The method, sent verbatim.
         var method: String
+        /// The absolute http or https URL.
         var url: String
+        /// Request headers in sending order.
         var headers: [(name: String, value: String)]
+        /// The body, or `nil` for none.
         var body: [UInt8]?
+        /// Upper bound for the whole transfer.
         var timeoutSeconds: Int
+        /// Whether 3xx answers are followed.
         var followRedirects: Bool
+        /// TLS settings for https URLs.
         var tls: ClientTLS?
+        /// The encoded ALPN list to offer instead of libcurl's own.
         var alpn: ALPNProtocolList?
     }
 
@@ -87,7 +96,9 @@ final class CurlEasyHandle: @unchecked Sendable {
     }
 
     /// Sets the body for the duration of `perform`; POSTFIELDS does not copy, so the bytes stay pinned.
-    private func withBody(_ body: [UInt8]?, _ perform: () throws(ClientError) -> CURLcode) throws(ClientError)
+    private func withBody(
+        _ body: [UInt8]?, _ perform: () throws(ClientError) -> CURLcode
+    ) throws(ClientError)
         -> CURLcode
     {
         guard let body else { return try perform() }
@@ -169,6 +180,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         return ClientError(code: Self.category(of: code, reason: reason), reason: reason)
     }
 
+    /// The ``ClientError/Code`` for a libcurl result; `reason` tells TLS alerts from other receive errors.
     static func category(of code: CURLcode, reason: String) -> ClientError.Code {
         switch code {
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:

@@ -1,6 +1,8 @@
 /// Collects the header lines and body bytes libcurl delivers during one transfer.
 final class ResponseAccumulator {
+    /// The header lines of the latest response, in arrival order.
     private(set) var headers: [(name: String, value: String)] = []
+    /// The body bytes received so far.
     private(set) var body: [UInt8] = []
 
     /// libcurl's `CURLOPT_WRITEFUNCTION`; the user data is an unretained accumulator.
@@ -15,8 +17,8 @@ final class ResponseAccumulator {
     }
 
     /// libcurl's `CURLOPT_HEADERFUNCTION`, called once per complete header line.
-    static let receiveHeader:
-        @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    static let receiveHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int =
+        {
             data, size, count, userData in
             guard let userData else { return 0 }
             let length = size * count

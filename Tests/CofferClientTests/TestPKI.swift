@@ -55,7 +55,9 @@ struct TestPKI: Sendable {
         try issue("other", subject: "/O=Elsewhere/CN=Other CA", section: "ca", signedBy: nil)
         try issue("server", subject: "/CN=127.0.0.1", section: "server", signedBy: "ca")
         try issue("client", subject: "/O=Coffer Test/CN=test-client", section: "client", signedBy: "ca")
-        try runOpenSSL(["pkey", "-in", directory.path("server.key"), "-pubout", "-outform", "DER", "-out", directory.path("spki")])
+        try runOpenSSL([
+            "pkey", "-in", directory.path("server.key"), "-pubout", "-outform", "DER", "-out", directory.path("spki"),
+        ])
         try runOpenSSL(["dgst", "-sha256", "-binary", "-out", directory.path("pin"), directory.path("spki")])
         func read(_ name: String) throws -> String { try String(contentsOfFile: directory.path(name), encoding: .utf8) }
         let pin = try Data(contentsOf: URL(fileURLWithPath: directory.path("pin"))).base64EncodedString()

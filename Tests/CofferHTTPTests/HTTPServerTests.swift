@@ -111,6 +111,16 @@ import Testing
         }
     }
 
+    @Test func stoppedAndReleasedServerLetsGoOfItsHandler() throws {
+        weak var released: EchoHandler?
+        do {
+            let running = try RunningServer()
+            released = running.handler
+            #expect(try HTTPClient().send(method: "GET", url: running.baseURL + "/").status == 200)
+        }
+        #expect(released == nil)
+    }
+
     @Test func startingTwiceIsAStateError() throws {
         let running = try RunningServer()
         #expect(throws: HTTPServerError.self) { try running.server.start() }

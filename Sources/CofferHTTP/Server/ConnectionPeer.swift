@@ -4,10 +4,15 @@ import COpenSSL
 /// What the server knows about the other end of one connection; fixed for the connection's lifetime
 /// (renegotiation is disabled), so it is read once and cached.
 struct ConnectionPeer {
+    /// The peer's IP address without the port.
     var remoteAddress: String
+    /// Whether the connection is TLS.
     var isTLS: Bool
+    /// The ALPN protocol the handshake settled on.
     var alpn: String?
+    /// The RFC 2253 subject of the verified client certificate.
     var certificateSubject: String?
+    /// The DER encoding of the verified client certificate.
     var certificateDER: [UInt8]?
 
     /// Reads the peer address and, for TLS bufferevents, the negotiated ALPN and verified client certificate.

@@ -5,9 +5,10 @@ import CEvent
 /// An entry appears when a connection's first bytes arrive (that is when evhttp has attached the
 /// connection to the bufferevent and a close callback can be registered) and goes when evhttp closes it.
 final class ConnectionTable {
+    /// The state of every connection that has sent bytes and is not yet closed.
     private(set) var states: [UInt: ConnectionState] = [:]
     /// Set while an output buffer is being rewritten, so the rewrite's own edits are not inspected again.
-    var isRewritingOutput = false
+    private var isRewritingOutput = false
 
     /// Feeds newly received bytes to the connection's request-line watcher, registering it on first sight.
     func inputArrived(_ input: OpaquePointer, bufferEvent: OpaquePointer) {
@@ -68,7 +69,8 @@ final class ConnectionTable {
         guard length <= ErrorPageRewriter.maximumInspectedBytes,
             let bytes = evbuffer_pullup(buffer, length)
         else { return }
-        guard let replacement = ErrorPageRewriter.rewrite(UnsafeBufferPointer(start: bytes, count: length), added: added)
+        guard
+            let replacement = ErrorPageRewriter.rewrite(UnsafeBufferPointer(start: bytes, count: length), added: added)
         else { return }
         isRewritingOutput = true
         defer { isRewritingOutput = false }

@@ -9,11 +9,16 @@ import CofferBase
 enum ErrorPageRewriter {
     /// One of evhttp's canned error pages and the JSON message that replaces it.
     struct Page {
+        /// The status code evhttp sends with the page.
         let status: Int
+        /// The reason phrase evhttp uses in the status line and the page.
         let phrase: String
+        /// The page exactly as evhttp writes it.
         let html: [UInt8]
+        /// The Vault-style body that replaces it.
         let json: [UInt8]
 
+        /// Builds the page evhttp would write for `status` and the JSON carrying `message`.
         init(status: Int, phrase: String, message: String) {
             self.status = status
             self.phrase = phrase
@@ -64,15 +69,18 @@ enum ErrorPageRewriter {
         return output
     }
 
-    private static func lastStatusLine(in bytes: UnsafeBufferPointer<UInt8>.SubSequence, endingWith tail: [UInt8])
+    private static func lastStatusLine(
+        in bytes: UnsafeBufferPointer<UInt8>.SubSequence, endingWith tail: [UInt8]
+    )
         -> Int?
     {
         let prefix = Array("HTTP/1.".utf8)
         let lineLength = prefix.count + 1 + tail.count
         var start = bytes.endIndex - lineLength
+        // The last match is the error response's own status line: only its headers follow it, and an earlier
+        // response may end anywhere, not necessarily at a line break.
         while start >= bytes.startIndex {
-            let atLineStart = start == bytes.startIndex || bytes[start - 1] == UInt8(ascii: "\n")
-            if atLineStart, bytes[start..<start + prefix.count].elementsEqual(prefix),
+            if bytes[start..<start + prefix.count].elementsEqual(prefix),
                 bytes[(start + prefix.count + 1)..<(start + lineLength)].elementsEqual(tail)
             {
                 return start

@@ -32,7 +32,8 @@ extension EventLoopWorker {
         }
         guard let bufferEvent else { return nil }
         let table = Unmanaged.passUnretained(connections).toOpaque()
-        evbuffer_add_cb(bufferevent_get_input(bufferEvent), ConnectionTable.inputChanged, UnsafeMutableRawPointer(bufferEvent))
+        evbuffer_add_cb(
+            bufferevent_get_input(bufferEvent), ConnectionTable.inputChanged, UnsafeMutableRawPointer(bufferEvent))
         evbuffer_add_cb(bufferevent_get_output(bufferEvent), ConnectionTable.outputChanged, table)
         return bufferEvent
     }

@@ -12,12 +12,16 @@ final class EventLoopWorker: @unchecked Sendable {
     private let base: OpaquePointer
     private let http: OpaquePointer
     private let stopEvent: OpaquePointer
+    /// The shared TLS context, or `nil` for plain HTTP.
     let tls: ServerTLSContext?
+    /// Answers the requests this worker reads.
     let handler: any HTTPHandler
+    /// Receives per-request trace lines and rejections at debug level.
     let logger: Logger
     /// A separate object, so close callbacks that evhttp_free runs during deinit do not touch this one.
     let connections = ConnectionTable()
 
+    /// Creates the loop and its evhttp, and takes over `socket`; the loop runs once ``run()`` is called.
     init(
         socket: ListeningSocket, configuration: HTTPServerConfiguration, tls: ServerTLSContext?,
         handler: any HTTPHandler, logger: Logger
@@ -45,9 +49,17 @@ final class EventLoopWorker: @unchecked Sendable {
     }
 
     deinit {
-        event_free(stopEvent)
         // Frees the listener and every open connection; their close callbacks reach `connections`.
         evhttp_free(http)
+        // A bufferevent with a deferred callback still queued holds a reference that event_base_free would
+        // cancel but never drop, leaking the connection; running the queued callbacks (and the finalizers
+        // they release) first frees everything.
+        var rounds = 0
+        while event_base_get_num_events(base, UInt32(EVENT_BASE_COUNT_ACTIVE)) > 0, rounds < 64 {
+            event_base_loop(base, EVLOOP_NONBLOCK)
+            rounds += 1
+        }
+        event_free(stopEvent)
         event_base_free(base)
     }
 

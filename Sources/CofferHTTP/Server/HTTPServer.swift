@@ -27,13 +27,16 @@ public final class HTTPServer: Sendable {
     private let port = Atomic<Int>(0)
 
     /// Checks the configuration and loads the TLS material; nothing is bound until ``start()``.
-    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger)
+    public init(
+        configuration: HTTPServerConfiguration, handler: any HTTPHandler, logger: Logger
+    )
         throws(HTTPServerError)
     {
         self.configuration = try configuration.validated()
         self.handler = handler
         self.logger = logger
-        self.tls = try configuration.tls.map { (tls) throws(HTTPServerError) in try ServerTLSContext(configuration: tls) }
+        self.tls = try configuration.tls.map { (tls) throws(HTTPServerError) in try ServerTLSContext(configuration: tls)
+        }
         try LibeventThreading.enable()
     }
 

@@ -37,6 +37,7 @@ public struct HTTPServerConfiguration: Sendable {
         max(4, 4 * max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
+    /// This configuration, or an `.invalidConfiguration` error naming the first inconsistent setting.
     func validated() throws(HTTPServerError) -> HTTPServerConfiguration {
         func invalid(_ reason: String) -> HTTPServerError {
             HTTPServerError(code: .invalidConfiguration, reason: reason)

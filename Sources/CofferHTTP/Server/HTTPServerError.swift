@@ -25,5 +25,6 @@ public struct HTTPServerError: Error, CustomStringConvertible, Sendable {
         self.reason = reason
     }
 
+    /// `http.<code>: <reason>`, e.g. for logs and CLI output.
     public var description: String { "http.\(code.rawValue): \(reason)" }
 }

@@ -8,6 +8,7 @@ import Synchronization
 enum LibeventThreading {
     private static let enabled = Mutex<Bool>(false)
 
+    /// Calls `evthread_use_pthreads` unless an earlier call already did.
     static func enable() throws(HTTPServerError) {
         try enabled.withLock { (done: inout Bool) throws(HTTPServerError) in
             guard !done else { return }

@@ -5,6 +5,7 @@ import Glibc
 /// The server creates these itself rather than letting evhttp bind, so that every worker loop gets its own
 /// socket on the same port (SO_REUSEPORT) and the kernel spreads new connections across the loops.
 final class ListeningSocket {
+    /// The socket, or -1 once ``transfer()`` has handed it on.
     private(set) var descriptor: Int32
 
     private init(descriptor: Int32) {

@@ -11,6 +11,7 @@ final class ServerTLSContext: @unchecked Sendable {
     /// Configured ALPN protocols in preference order, as raw bytes.
     private let alpnPreference: [[UInt8]]
 
+    /// Builds the context from the configured files; failures carry OpenSSL's own reasons.
     init(configuration: TLSServerConfiguration) throws(HTTPServerError) {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw Self.failure("SSL_CTX_new") }
         self.context = context
