@@ -61,7 +61,8 @@ final class CurlEasyHandle: @unchecked Sendable {
         try setMethod(transfer.method, hasBody: transfer.body != nil)
         try configureTLS(transfer.tls, alpn: transfer.alpn)
 
-        var headerLines = transfer.headers.map { "\($0.name): \($0.value)" }
+        // A CR or LF in a name or value would start a new header line on the wire.
+        var headerLines = transfer.headers.map { "\(Self.singleLine($0.name)): \(Self.singleLine($0.value))" }
         let namesContentType = transfer.headers.contains { $0.name.lowercased() == "content-type" }
         // libcurl labels any body form-urlencoded unless told otherwise; an empty value removes the header.
         if transfer.body != nil, !namesContentType { headerLines.append("Content-Type:") }
@@ -75,13 +76,19 @@ final class CurlEasyHandle: @unchecked Sendable {
         try check(coffer_curl_setopt_header_function(handle, ResponseAccumulator.receiveHeader))
         try set(CURLOPT_HEADERDATA, pointer: sink)
 
-        let code = try withBody(transfer.body) { () throws(ClientError) in curl_easy_perform(handle) }
-        withExtendedLifetime(list) {}
-        withExtendedLifetime(accumulator) {}
+        // The header list and the accumulator are only referenced from C while the transfer runs.
+        let code = try withExtendedLifetime((list, accumulator)) { () throws(ClientError) in
+            try withBody(transfer.body) { () throws(ClientError) in curl_easy_perform(handle) }
+        }
         guard code == CURLE_OK else { throw failure(code) }
         var status = 0
         try check(coffer_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
         return ClientResponse(status: status, headers: accumulator.headers, body: accumulator.body)
+    }
+
+    private static func singleLine(_ text: String) -> String {
+        guard text.contains(where: \.isNewline) else { return text }
+        return String(text.map { $0.isNewline ? " " : $0 })
     }
 
     private func setMethod(_ method: String, hasBody: Bool) throws(ClientError) {

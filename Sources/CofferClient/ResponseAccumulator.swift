@@ -29,7 +29,9 @@ final class ResponseAccumulator {
         }
 
     private func headerLine(_ raw: UnsafeRawBufferPointer) {
-        let line = String(decoding: raw, as: UTF8.self).trimmingLineEnd
+        var end = raw.count
+        while end > 0, raw[end - 1] == UInt8(ascii: "\n") || raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: raw[..<end]), as: UTF8.self)
         // A status line starts a new response (after 100 Continue or a followed redirect).
         if line.hasPrefix("HTTP/") {
             headers.removeAll()
@@ -39,15 +41,5 @@ final class ResponseAccumulator {
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
         headers.append((name: name, value: String(value)))
-    }
-}
-
-extension String {
-    fileprivate var trimmingLineEnd: String {
-        var result = self
-        while let last = result.last, last == "\r\n" || last == "\n" || last == "\r" || last == " " {
-            result.removeLast()
-        }
-        return result
     }
 }

@@ -1,54 +1,59 @@
+import Glibc
 import Synchronization
 
 /// Read-only connections handed out one per read, so that reads never wait for one another or for
 /// the writer (WAL lets readers run alongside the single write transaction).
 ///
-/// The lock guards only the free list and is held for a pop or a push, never during a query. When
-/// every connection is out, a new one is opened rather than waiting: a read never queues behind
-/// another read. Returned connections beyond `capacity` are closed, so the pool settles back to
-/// `capacity` idle connections (each with its own cache of prepared statements).
+/// Each slot holds one connection and an atomic in-use flag; a reader claims a slot with a
+/// compare-and-swap, starting at a slot chosen by its thread so that worker threads mostly keep
+/// to their own connection and never touch a lock. When every slot is taken, a temporary
+/// connection is opened and closed after the read: a read never queues behind another read.
 final class SQLiteReaderPool: Sendable {
+    private final class Slot: Sendable {
+        let inUse = Atomic<Bool>(false)
+        let connection: SQLiteConnection
+
+        init(_ connection: SQLiteConnection) {
+            self.connection = connection
+        }
+    }
+
     private let path: String
-    private let capacity: Int
     private let busyTimeoutMilliseconds: Int32
-    private let idle: Mutex<[SQLiteConnection]>
+    private let slots: [Slot]
 
     /// Opens `capacity` readers of the database at `path` up front, so that a bad path fails at once.
     init(path: String, capacity: Int, busyTimeoutMilliseconds: Int32) throws(StorageError) {
         self.path = path
-        self.capacity = capacity
         self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
-        var connections: [SQLiteConnection] = []
-        for _ in 0..<capacity {
-            connections.append(
-                try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds))
+        var slots: [Slot] = []
+        for _ in 0..<max(1, capacity) {
+            let connection = try SQLiteConnection(
+                path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            slots.append(Slot(connection))
         }
-        idle = Mutex(connections)
+        self.slots = slots
     }
 
     /// Runs `body` with a connection that no other thread uses meanwhile.
     func withConnection<Value>(
         _ body: (SQLiteConnection) throws(StorageError) -> Value
     ) throws(StorageError) -> Value {
-        let connection = try checkOut()
-        defer { checkIn(connection) }
-        return try body(connection)
-    }
-
-    private func checkOut() throws(StorageError) -> SQLiteConnection {
-        if let connection = idle.withLock({ $0.popLast() }) {
-            return connection
-        }
-        return try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-    }
-
-    private func checkIn(_ connection: SQLiteConnection) {
-        // A connection left in a transaction by a failed read would pin an old snapshot.
-        connection.rollbackIfNeeded()
-        idle.withLock { connections in
-            if connections.count < capacity {
-                connections.append(connection)
+        let start = Int(((UInt(pthread_self()) &* 0x9E37_79B9_7F4A_7C15) >> 32) % UInt(slots.count))
+        for offset in 0..<slots.count {
+            let slot = slots[(start + offset) % slots.count]
+            guard slot.inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+                continue
             }
+            defer {
+                // A connection left in a transaction by a failed read would pin an old snapshot.
+                slot.connection.rollbackIfNeeded()
+                slot.inUse.store(false, ordering: .releasing)
+            }
+            return try body(slot.connection)
         }
+        let temporary = try SQLiteConnection(
+            path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        return try body(temporary)
     }
 }

@@ -30,7 +30,7 @@ public final class SQLiteStorage: Storage {
     ///   - readerCount: read connections kept open; more are opened for bursts of parallel reads.
     /// - Throws: `invalidArgument` for a `readerCount` below 1; `unavailable` or `io` when the file
     ///   cannot be opened or does not accept WAL mode.
-    public init(path: String, synchronous: SQLiteSynchronous = .full, readerCount: Int = 4) throws(StorageError) {
+    public init(path: String, synchronous: SQLiteSynchronous = .full, readerCount: Int = 8) throws(StorageError) {
         guard readerCount >= 1 else {
             throw StorageError(.invalidArgument, "readerCount must be at least 1")
         }

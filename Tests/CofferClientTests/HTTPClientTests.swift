@@ -17,6 +17,15 @@ import Testing
         #expect(seen["body"] == .string("payload"))
     }
 
+    @Test func lineBreaksInHeaderValuesCannotInjectHeaders() throws {
+        let server = try TestServer()
+        let seen = try HTTPClient().send(
+            method: "GET", url: server.baseURL + "/", headers: [("X-Note", "a\r\nX-Injected: yes")]
+        ).json()
+        #expect(seen["headers"]?["x-injected"] == nil)
+        #expect(seen["headers"]?["x-note"] == .string("a X-Injected: yes"))
+    }
+
     @Test func bodyWithoutContentTypeIsNotLabelledAsAForm() throws {
         let server = try TestServer()
         let seen = try HTTPClient().send(method: "POST", url: server.baseURL + "/", body: Array("{}".utf8)).json()

@@ -16,7 +16,7 @@ public final class Barrier: EntryStore {
 
     /// The storage under the barrier.
     public let storage: any Storage
-    private let keyring = Mutex<Keyring?>(nil)
+    private let keyring = ReadWriteLock<Keyring?>(nil)
 
     public init(storage: any Storage) {
         self.storage = storage
@@ -24,22 +24,22 @@ public final class Barrier: EntryStore {
 
     /// Installs the keyring: the barrier is unsealed from now on.
     public func unseal(with keyring: Keyring) {
-        self.keyring.withLock { $0 = keyring }
+        self.keyring.write { $0 = keyring }
     }
 
     /// Drops the keyring from memory.
     public func seal() {
-        keyring.withLock { $0 = nil }
+        keyring.write { $0 = nil }
     }
 
     /// Whether a keyring is installed.
-    public var isSealed: Bool { keyring.withLock { $0 == nil } }
+    public var isSealed: Bool { keyring.read { $0 == nil } }
 
     /// The installed keyring, if unsealed.
-    public var currentKeyring: Keyring? { keyring.withLock { $0 } }
+    public var currentKeyring: Keyring? { keyring.current }
 
     private func requireKeyring() throws(CofferError) -> Keyring {
-        guard let current = keyring.withLock({ $0 }) else { throw CofferError.sealed }
+        guard let current = keyring.current else { throw CofferError.sealed }
         return current
     }
 

@@ -12,7 +12,7 @@ public final class Core: Sendable {
     public let storage: any Storage
     let barrier: Barrier
     let logger: Logger
-    private let state: Mutex<NodeState>
+    private let state: ReadWriteLock<NodeState>
     /// Serializes init, unseal and seal so two of them never interleave.
     private let lifecycleLock = Mutex<Void>(())
 
@@ -24,14 +24,14 @@ public final class Core: Sendable {
         self.logger = logger
         let configured: [UInt8]?
         do { configured = try storage.get(SealPaths.configuration) } catch { throw .storage(error) }
-        state = Mutex(configured == nil ? .uninitialized : .sealed(UnsealProgress()))
+        state = ReadWriteLock(configured == nil ? .uninitialized : .sealed(UnsealProgress()))
     }
 
-    var currentState: NodeState { state.withLock { $0 } }
+    var currentState: NodeState { state.current }
 
     /// The unsealed node, or a 503 when sealed or uninitialized.
     func unsealedNode() throws(CofferError) -> UnsealedNode {
-        guard case .unsealed(let node) = state.withLock({ $0 }) else { throw CofferError.sealed }
+        guard case .unsealed(let node) = state.current else { throw CofferError.sealed }
         return node
     }
 
@@ -104,7 +104,7 @@ public final class Core: Sendable {
             physical.append(.put(key: SealPaths.keyring, value: try UnsealKey.sealKeyring(keyring)))
             try commitPhysical(physical)
 
-            state.withLock { $0 = .sealed(UnsealProgress()) }
+            state.write { $0 = .sealed(UnsealProgress()) }
             logger.info(
                 "initialized", ["seal.shares": "\(seal.secretShares)", "seal.threshold": "\(seal.secretThreshold)"])
             return InitResult(shares: shares, rootToken: rootToken)
@@ -129,7 +129,7 @@ public final class Core: Sendable {
                 return try sealStatus()
             }
             if reset {
-                state.withLock { $0 = .sealed(UnsealProgress()) }
+                state.write { $0 = .sealed(UnsealProgress()) }
                 return try sealStatus()
             }
             guard let share else {
@@ -143,7 +143,7 @@ public final class Core: Sendable {
             if progress.shares.isEmpty { progress.nonce = SecureRandom.uuid() }
             guard progress.shares.count + 1 >= seal.secretThreshold else {
                 progress.shares.append(decoded)
-                state.withLock { [progress] in $0 = .sealed(progress) }
+                state.write { [progress] in $0 = .sealed(progress) }
                 return try sealStatus()
             }
             let unsealKey = try UnsealKey.combine(progress.shares + [decoded], configuration: seal)
@@ -184,7 +184,7 @@ public final class Core: Sendable {
             barrier.seal()
             throw error
         }
-        state.withLock { $0 = .unsealed(node) }
+        state.write { $0 = .unsealed(node) }
         logger.info("unsealed", ["cluster.name": node.clusterName])
     }
 
@@ -197,7 +197,7 @@ public final class Core: Sendable {
             node.tokens.clearCache()
             node.policies.clearCache()
             barrier.seal()
-            state.withLock { $0 = .sealed(UnsealProgress()) }
+            state.write { $0 = .sealed(UnsealProgress()) }
             logger.info("sealed")
         }
     }

@@ -14,14 +14,14 @@ public final class MountRegistry: Sendable {
     static let reserved = ["sys/", "auth/", "cubbyhole/", "identity/"]
 
     private let store: any EntryStore
-    private let snapshot: Mutex<MountTable>
+    private let snapshot: ReadWriteLock<MountTable>
     private let changeLock = Mutex<Void>(())
 
     /// Loads the table from storage.
     public init(store: any EntryStore) throws(CofferError) {
         self.store = store
         let entries = try Self.load(store, key: Self.replicatedKey) + Self.load(store, key: Self.localKey)
-        snapshot = Mutex(MountTable(entries: entries))
+        snapshot = ReadWriteLock(MountTable(entries: entries))
     }
 
     private static func load(_ store: any EntryStore, key: String) throws(CofferError) -> [MountEntry] {
@@ -33,7 +33,7 @@ public final class MountRegistry: Sendable {
     }
 
     /// The current table.
-    public var table: MountTable { snapshot.withLock { $0 } }
+    public var table: MountTable { snapshot.current }
 
     /// The storage operations that write a table's replicated and local halves.
     static func tableOperations(_ entries: [MountEntry]) -> [StorageOperation] {
@@ -77,7 +77,7 @@ public final class MountRegistry: Sendable {
             }
             let entries = Array(current.entries.values) + [entry]
             try store.commit(Self.tableOperations(entries))
-            snapshot.withLock { $0 = MountTable(entries: entries) }
+            snapshot.write { $0 = MountTable(entries: entries) }
         }
     }
 
@@ -92,7 +92,7 @@ public final class MountRegistry: Sendable {
             var operations = Self.tableOperations(Array(entries))
             for key in try store.keys(entry.dataPrefix) { operations.append(.delete(key: key)) }
             try store.commit(operations)
-            snapshot.withLock { $0 = MountTable(entries: Array(entries)) }
+            snapshot.write { $0 = MountTable(entries: Array(entries)) }
         }
     }
 
@@ -105,7 +105,7 @@ public final class MountRegistry: Sendable {
             }
             entries[entry.path] = entry
             try store.commit(Self.tableOperations(Array(entries.values)))
-            snapshot.withLock { $0 = MountTable(entries: Array(entries.values)) }
+            snapshot.write { $0 = MountTable(entries: Array(entries.values)) }
         }
     }
 }

@@ -6,8 +6,8 @@ import Synchronization
 /// `root` is built in and immutable; `default` is written at init and may be edited but not deleted.
 public final class PolicyStore: Sendable {
     private let view: StorageView
-    private let policies = Mutex<[String: Policy]>([:])
-    private let acls = Mutex<[String: ACL]>([:])
+    private let policies = ReadWriteLock<[String: Policy]>([:])
+    private let acls = ReadWriteLock<[String: ACL]>([:])
 
     public init(view: StorageView) {
         self.view = view
@@ -31,7 +31,7 @@ public final class PolicyStore: Sendable {
 
     /// The policy with this name, or `nil`.
     public func get(_ name: String) throws(CofferError) -> Policy? {
-        if let cached = policies.withLock({ $0[name] }) { return cached }
+        if let cached = policies.read({ $0[name] }) { return cached }
         guard let record = try view.getJSON(name), let document = record["policy"]?.stringValue else { return nil }
         let policy: Policy
         do {
@@ -39,7 +39,7 @@ public final class PolicyStore: Sendable {
         } catch {
             throw .internalError("stored policy does not parse")
         }
-        policies.withLock { $0[name] = policy }
+        policies.write { $0[name] = policy }
         return policy
     }
 
@@ -55,8 +55,8 @@ public final class PolicyStore: Sendable {
         }
         let record: JSON = ["name": .string(name), "policy": .string(document)]
         try view.putJSON(name, record)
-        policies.withLock { $0[name] = policy }
-        acls.withLock { $0.removeAll() }
+        policies.write { $0[name] = policy }
+        acls.write { $0.removeAll() }
     }
 
     /// Deletes a policy; `root` and `default` cannot be deleted.
@@ -64,8 +64,8 @@ public final class PolicyStore: Sendable {
         let name = try Self.normalizedName(name)
         guard name != "root", name != "default" else { throw .badRequest("cannot delete \(name) policy") }
         try view.delete(name)
-        policies.withLock { _ = $0.removeValue(forKey: name) }
-        acls.withLock { $0.removeAll() }
+        policies.write { _ = $0.removeValue(forKey: name) }
+        acls.write { $0.removeAll() }
     }
 
     /// Every stored policy name plus `root`, sorted.
@@ -76,7 +76,7 @@ public final class PolicyStore: Sendable {
     /// The compiled ACL for a set of policy names; unknown names contribute nothing.
     public func acl(for names: [String]) throws(CofferError) -> ACL {
         let key = names.sorted().joined(separator: "\n")
-        if let cached = acls.withLock({ $0[key] }) { return cached }
+        if let cached = acls.read({ $0[key] }) { return cached }
         var loaded: [Policy] = []
         var isRoot = false
         for name in names {
@@ -87,7 +87,7 @@ public final class PolicyStore: Sendable {
             }
         }
         let acl = isRoot ? ACL.root : ACL(policies: loaded)
-        acls.withLock { cache in
+        acls.write { cache in
             if cache.count > 4096 { cache.removeAll() }
             cache[key] = acl
         }
@@ -96,7 +96,7 @@ public final class PolicyStore: Sendable {
 
     /// Drops cached policies and ACLs.
     public func clearCache() {
-        policies.withLock { $0.removeAll() }
-        acls.withLock { $0.removeAll() }
+        policies.write { $0.removeAll() }
+        acls.write { $0.removeAll() }
     }
 }

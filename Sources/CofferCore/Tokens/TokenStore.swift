@@ -15,7 +15,7 @@ public final class TokenStore: Sendable {
 
     private let view: StorageView
     private let salt: [UInt8]
-    private let cache = Mutex<[String: TokenEntry]>([:])
+    private let cache = ReadWriteLock<[String: TokenEntry]>([:])
     /// Serializes read-modify-write of use counts, renewals and revocations.
     private let writeLock = Mutex<Void>(())
 
@@ -53,7 +53,7 @@ public final class TokenStore: Sendable {
     /// The live entry stored under a hash.
     public func lookup(hash tokenHash: String) throws(CofferError) -> TokenEntry? {
         let entry: TokenEntry
-        if let cached = cache.withLock({ $0[tokenHash] }) {
+        if let cached = cache.read({ $0[tokenHash] }) {
             entry = cached
         } else {
             guard let bytes = try view.get("id/" + tokenHash) else { return nil }
@@ -77,21 +77,21 @@ public final class TokenStore: Sendable {
     }
 
     private func remember(_ entry: TokenEntry) {
-        cache.withLock { cache in
+        cache.write { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[entry.hash] = entry
         }
     }
 
     private func forget(_ hashes: [String]) {
-        cache.withLock { cache in
+        cache.write { cache in
             for tokenHash in hashes { cache.removeValue(forKey: tokenHash) }
         }
     }
 
     /// Drops every cached entry, e.g. when the node seals.
     public func clearCache() {
-        cache.withLock { $0.removeAll() }
+        cache.write { $0.removeAll() }
     }
 
     // MARK: Use

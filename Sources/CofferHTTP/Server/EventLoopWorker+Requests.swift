@@ -88,7 +88,7 @@ extension EventLoopWorker {
         let body = JSON.object(["errors": .array([.string(message)])]).serialized()
         let response = HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
         EvhttpResponseWriter.send(response, to: request, isHead: false, closeConnection: true)
-        logger.debug("request rejected", ["http.status": String(status)])
+        logger.trace("request rejected", ["http.status": String(status)])
     }
 
     private static func announcesBody(_ headers: [(name: String, value: String)]) -> Bool {

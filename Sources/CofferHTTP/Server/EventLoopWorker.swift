@@ -16,7 +16,7 @@ final class EventLoopWorker: @unchecked Sendable {
     let tls: ServerTLSContext?
     /// Answers the requests this worker reads.
     let handler: any HTTPHandler
-    /// Receives per-request trace lines and rejections at debug level.
+    /// Receives per-request lines, at trace level only.
     let logger: Logger
     /// A separate object, so close callbacks that evhttp_free runs during deinit do not touch this one.
     let connections = ConnectionTable()

@@ -35,7 +35,10 @@ public final class HTTPServer: Sendable {
         self.configuration = try configuration.validated()
         self.handler = handler
         self.logger = logger
-        self.tls = try configuration.tls.map { (tls) throws(HTTPServerError) in try ServerTLSContext(configuration: tls)
+        if let tlsConfiguration = configuration.tls {
+            tls = try ServerTLSContext(configuration: tlsConfiguration)
+        } else {
+            tls = nil
         }
         try LibeventThreading.enable()
     }
@@ -87,21 +90,29 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, ends the event loops, joins their threads and frees every connection; idempotent.
     ///
-    /// Must not be called from a handler: the calling worker would wait for itself.
+    /// Called from a handler, it does not wait for that handler's own worker, which ends once the handler
+    /// has returned.
     public func stop() {
-        let running = state.withLock { (state: inout State) -> Running? in
-            defer { if case .running = state { state = .stopped } }
-            guard case .running(let running) = state else { return nil }
-            return running
+        let previous = state.withLock { (state: inout State) -> State in
+            let previous = state
+            state = .stopped
+            return previous
         }
-        guard let running else { return }
+        guard case .running(let running) = previous else { return }
         Self.stop(running)
         logger.info("HTTP server stopped", ["http.port": String(boundPort)])
     }
 
     private static func stop(_ running: Running) {
         for worker in running.workers { worker.requestStop() }
-        for thread in running.threads { pthread_join(thread, nil) }
+        let current = pthread_self()
+        for thread in running.threads {
+            if pthread_equal(thread, current) != 0 {
+                pthread_detach(thread)
+            } else {
+                pthread_join(thread, nil)
+            }
+        }
     }
 
     private static func startThread(for worker: EventLoopWorker) throws(HTTPServerError) -> pthread_t {
