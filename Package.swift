@@ -22,6 +22,9 @@ let package = Package(
         .target(name: "CofferCore", dependencies: ["CofferBase", "CofferCrypto", "CofferStorage"]),
         .target(name: "CofferHTTP", dependencies: ["CofferBase", "CofferCore", "CEvent", "COpenSSL"]),
         .target(name: "CofferAgent", dependencies: ["CofferBase", "CofferCore", "CofferHTTP", "CofferYAML"]),
+        .executableTarget(
+            name: "coffer-bench", dependencies: ["CofferCore", "CofferStorage", "CofferBase"],
+            path: "Benchmarks/CoreBench"),
         .executableTarget(name: "coffer", dependencies: ["CofferAgent", "CofferCore", "CofferHTTP", "CofferBase"]),
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),

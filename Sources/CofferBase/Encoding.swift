@@ -14,6 +14,19 @@ public enum Hex {
     }
 
     /// Encodes bytes as lower-case hex.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+            var position = 0
+            for byte in bytes {
+                output[position] = digits[Int(byte >> 4)]
+                output[position + 1] = digits[Int(byte & 0x0F)]
+                position += 2
+            }
+            return position
+        }
+    }
+
+    /// Encodes any sequence of bytes as lower-case hex.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(bytes.underestimatedCount * 2)

@@ -10,12 +10,16 @@ public struct JSONError: Error, CustomStringConvertible, Sendable, Equatable {
 
 extension JSON {
     /// Parses one JSON document; whitespace may surround it, nothing else may follow.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSON {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(JSONError) -> JSON in
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSON {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONError) -> JSON in
             var parser = JSONParser(bytes: buffer)
             return try parser.parseDocument()
         }
+    }
+
+    /// Parses one JSON document from any collection of bytes.
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONError) -> JSON {
+        try parse(Array(bytes))
     }
 
     /// Parses one JSON document held in a string.

@@ -85,26 +85,54 @@ public struct AESGCM: Sendable {
     public func open(
         _ sealed: some Collection<UInt8>, associatedData: some Collection<UInt8>
     ) throws(CryptoError) -> [UInt8] {
-        let plaintextCount = sealed.count - Self.nonceSize - Self.tagSize
+        try sealed.withContiguousBytes { (input) throws(CryptoError) -> [UInt8] in
+            try associatedData.withContiguousBytes { (associatedBytes) throws(CryptoError) -> [UInt8] in
+                try open(raw: input, associatedData: associatedBytes)
+            }
+        }
+    }
+
+    /// `open` for the array slices the barrier passes, without generic dispatch on the read path.
+    public func open(_ sealed: ArraySlice<UInt8>, associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
+        let result = sealed.withUnsafeBytes { input in
+            associatedData.withUnsafeBytes { associatedBytes in
+                Result { () throws(CryptoError) -> [UInt8] in try open(raw: input, associatedData: associatedBytes) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// `open` for arrays, without generic dispatch.
+    public func open(_ sealed: [UInt8], associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
+        try open(sealed[...], associatedData: associatedData)
+    }
+
+    private func open(
+        raw input: UnsafeRawBufferPointer, associatedData: UnsafeRawBufferPointer
+    ) throws(CryptoError) -> [UInt8] {
+        let plaintextCount = input.count - Self.nonceSize - Self.tagSize
         guard plaintextCount >= 0 else {
             throw CryptoError(.authenticationFailed, "sealed data is shorter than a nonce and a tag")
         }
+        // OpenSSL reads a NULL associated-data pointer as "none"; an empty buffer may have one.
+        var placeholder: UInt8 = 0
         var opened = false
-        let plaintext = [UInt8](unsafeUninitializedCapacity: plaintextCount) { output, initialized in
-            let target = UnsafeMutableRawBufferPointer(output)
-            opened = key.withBytes { keyBytes in
-                sealed.withContiguousBytes { input in
-                    associatedData.withContiguousBytes { associatedBytes in
-                        let tagStart = input.count - Self.tagSize
-                        return GCMCipher.open(
-                            key: keyBytes, nonce: UnsafeRawBufferPointer(rebasing: input[0..<Self.nonceSize]),
-                            associatedData: associatedBytes,
-                            ciphertext: UnsafeRawBufferPointer(rebasing: input[Self.nonceSize..<tagStart]),
-                            tag: UnsafeRawBufferPointer(rebasing: input[tagStart...]), plaintext: target)
-                    }
+        let plaintext = withUnsafeBytes(of: &placeholder) { scratch in
+            [UInt8](unsafeUninitializedCapacity: plaintextCount) { output, initialized in
+                let target = UnsafeMutableRawBufferPointer(output)
+                let associated =
+                    associatedData.baseAddress == nil
+                    ? UnsafeRawBufferPointer(start: scratch.baseAddress, count: 0) : associatedData
+                opened = key.withBytes { keyBytes in
+                    let tagStart = input.count - Self.tagSize
+                    return GCMCipher.open(
+                        key: keyBytes, nonce: UnsafeRawBufferPointer(rebasing: input[0..<Self.nonceSize]),
+                        associatedData: associated,
+                        ciphertext: UnsafeRawBufferPointer(rebasing: input[Self.nonceSize..<tagStart]),
+                        tag: UnsafeRawBufferPointer(rebasing: input[tagStart...]), plaintext: target)
                 }
+                initialized = opened ? plaintextCount : 0
             }
-            initialized = opened ? plaintextCount : 0
         }
         guard opened else { throw CryptoError(.authenticationFailed, "message authentication failed") }
         return plaintext

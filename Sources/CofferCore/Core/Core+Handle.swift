@@ -44,11 +44,17 @@ extension Core {
 
     /// Paths that need `sudo` besides the operation's capability.
     static func requiresSudo(_ path: String) -> Bool {
-        let exact: Set<String> = ["sys/seal", "sys/step-down", "sys/rotate", "sys/remount", "auth/token/accessors"]
-        if exact.contains(path) || exact.contains(path.hasSuffix("/") ? String(path.dropLast()) : path) { return true }
-        return ["sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan"]
-            .contains { path.hasPrefix($0) }
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        if sudoPaths.contains(trimmed) { return true }
+        return sudoPrefixes.contains { path.hasPrefix($0) }
     }
+
+    private static let sudoPaths: Set<String> = [
+        "sys/seal", "sys/step-down", "sys/rotate", "sys/remount", "auth/token/accessors",
+    ]
+    private static let sudoPrefixes = [
+        "sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan",
+    ]
 
     private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
         let node = try unsealedNode()

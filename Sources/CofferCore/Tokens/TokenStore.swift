@@ -16,6 +16,9 @@ public final class TokenStore: Sendable {
     private let view: StorageView
     private let salt: [UInt8]
     private let cache = ReadWriteLock<[String: TokenEntry]>([:])
+    /// Token → hash, so the request path skips the HMAC for tokens seen recently. A memo of a pure
+    /// function: it can never be stale, and it is bounded like the entry cache.
+    private let hashMemo = ReadWriteLock<[String: String]>([:])
     /// Serializes read-modify-write of use counts, renewals and revocations.
     private let writeLock = Mutex<Void>(())
 
@@ -47,7 +50,17 @@ public final class TokenStore: Sendable {
 
     /// The live entry for a token, or `nil` when it does not exist or has expired (then it is revoked).
     public func lookup(token: String) throws(CofferError) -> TokenEntry? {
-        try lookup(hash: hash(token))
+        try lookup(hash: memoizedHash(token))
+    }
+
+    private func memoizedHash(_ token: String) -> String {
+        if let known = hashMemo.read({ $0[token] }) { return known }
+        let computed = hash(token)
+        hashMemo.write { memo in
+            if memo.count >= Self.cacheLimit { memo.removeAll(keepingCapacity: true) }
+            memo[token] = computed
+        }
+        return computed
     }
 
     /// The live entry stored under a hash.
@@ -91,6 +104,7 @@ public final class TokenStore: Sendable {
 
     /// Drops every cached entry, e.g. when the node seals.
     public func clearCache() {
+        hashMemo.write { $0.removeAll() }
         cache.write { $0.removeAll() }
     }
 
