@@ -17,6 +17,25 @@ public final class Barrier: EntryStore {
     /// The storage under the barrier.
     public let storage: any Storage
     private let keyring = ReadWriteLock<Keyring?>(nil)
+    private let replicatedWrites = ReadWriteLock<ReplicatedWrites>(.allowed)
+
+    /// How the barrier treats writes to replicated entries (DESIGN.md §4).
+    public enum ReplicatedWrites: Sendable, Equatable {
+        /// A primary, or a cluster without replication.
+        case allowed
+        /// A secondary: such writes throw `CofferError.mustForward`, before anything is written.
+        case forward
+        /// Refused with this error, e.g. while another primary of the cluster is active.
+        case refused(CofferError)
+    }
+
+    /// Changes how writes to replicated entries are treated.
+    public func setReplicatedWrites(_ policy: ReplicatedWrites) {
+        replicatedWrites.write { $0 = policy }
+    }
+
+    /// How writes to replicated entries are treated now.
+    public var replicatedWritePolicy: ReplicatedWrites { replicatedWrites.current }
 
     public init(storage: any Storage) {
         self.storage = storage
@@ -69,6 +88,11 @@ public final class Barrier: EntryStore {
     /// entries written outside the barrier (as `sys/init` does).
     public func encrypted(_ operations: [StorageOperation]) throws(CofferError) -> [StorageOperation] {
         let current = try requireKeyring()
+        let policy = replicatedWrites.current
+        if policy != .allowed, operations.contains(where: { DataClass.of($0.key) == .replicated }) {
+            if case .refused(let error) = policy { throw error }
+            throw CofferError.mustForward
+        }
         var physical: [StorageOperation] = []
         physical.reserveCapacity(operations.count)
         for operation in operations {

@@ -7,7 +7,11 @@ extension Core {
     public func handle(_ request: VaultRequest) -> VaultResponse {
         do {
             if let response = try handleUnauthenticated(request) { return response }
-            return try handleAuthenticated(request)
+            let wrapping = try Self.requestedWrapping(request)
+            if let response = try handleWrappingToken(request) {
+                return try wrapIfRequested(response, wrapping, path: request.path)
+            }
+            return try wrapIfRequested(handleAuthenticated(request), wrapping, path: request.path)
         } catch {
             return .error(error)
         }
@@ -51,6 +55,8 @@ extension Core {
 
     private static let sudoPaths: Set<String> = [
         "sys/seal", "sys/step-down", "sys/rotate", "sys/remount", "auth/token/accessors",
+        "sys/replication/primary/secondary-token", "sys/replication/performance/primary/secondary-token",
+        "sys/replication/reindex", "sys/replication/performance/reindex",
     ]
     private static let sudoPrefixes = [
         "sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan",
@@ -58,11 +64,42 @@ extension Core {
 
     private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
         let node = try unsealedNode()
-        var operation = try Self.operation(for: request)
-        let path = request.path
         guard let token = request.token, !token.isEmpty else { throw CofferError.permissionDenied }
         let caller = try node.tokens.use(token: token)
         let acl = try node.policies.acl(for: caller.policies)
+        do {
+            return try dispatch(request, node: node, token: token, caller: caller, acl: acl)
+        } catch {
+            // A secondary: the ACL allowed it here, and the primary applies it (DESIGN.md §4).
+            guard error == .mustForward, let replication, !request.path.hasPrefix("auth/token/") else { throw error }
+            return try replication.forward(request)
+        }
+    }
+
+    /// Serves a write that a secondary cluster authenticated and authorised, on this primary.
+    /// Token, seal, rotation and replication paths are never accepted this way.
+    public func handleForwarded(_ request: VaultRequest) -> VaultResponse {
+        let refused = ["auth/", "sys/seal", "sys/rotate", "sys/replication", "sys/wrapping", "sys/unseal", "sys/init"]
+        guard !refused.contains(where: { request.path.hasPrefix($0) }) else {
+            return .error(CofferError.badRequest("this path cannot be forwarded from a secondary cluster"))
+        }
+        do {
+            let node = try unsealedNode()
+            let caller = TokenEntry(
+                hash: "", accessor: "", policies: ["root"], parentHash: nil, path: "", displayName: "forwarded",
+                meta: [:], numUses: 0, creationTime: 0, ttl: 0, expireTime: nil, explicitMaxTTL: 0, renewable: false,
+                period: 0)
+            return try dispatch(request, node: node, token: "", caller: caller, acl: .root)
+        } catch {
+            return .error(error)
+        }
+    }
+
+    private func dispatch(
+        _ request: VaultRequest, node: UnsealedNode, token: String, caller: TokenEntry, acl: ACL
+    ) throws(CofferError) -> VaultResponse {
+        var operation = try Self.operation(for: request)
+        let path = request.path
         let context = RequestContext(
             node: node, token: token, caller: caller, acl: acl,
             data: try Self.inputData(for: request, operation: operation))
@@ -70,6 +107,9 @@ extension Core {
         if path.hasPrefix("sys/") || path == "sys" {
             // The UI preflight is answered to any valid token that can reach the mount, as in Vault.
             if !path.hasPrefix("sys/internal/ui/mounts/") { try authorize(acl, operation, path) }
+            if path.hasPrefix("sys/wrapping/") {
+                return try WrappingEndpoint(core: self, node: node, request: request).handle(String(path.dropFirst(13)))
+            }
             return try SystemBackend(core: self).handle(
                 path: String(path.dropFirst(4)), operation: operation, context: context)
         }

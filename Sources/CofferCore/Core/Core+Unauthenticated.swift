@@ -1,4 +1,5 @@
 import CofferBase
+import CofferCrypto
 
 extension Core {
     /// Serves the system paths that need no token and work while sealed; `nil` for any other path.
@@ -9,6 +10,9 @@ extension Core {
             guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
             return VaultResponse(status: 200, body: try sealStatus().json())
         case "sys/unseal": return try handleUnseal(request)
+        case "sys/replication/status", "sys/replication/performance/status", "sys/replication/dr/status":
+            guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
+            return VaultResponse(status: 200, body: try replicationStatus(request.path))
         case "sys/health": return try handleHealth(request)
         case "sys/leader":
             guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
@@ -77,7 +81,8 @@ extension Core {
         }
         var body: [String: JSON] = [
             "initialized": .bool(isInitialized), "sealed": .bool(isSealed), "standby": false,
-            "performance_standby": false, "replication_performance_mode": "disabled",
+            "performance_standby": false,
+            "replication_performance_mode": .string(replication?.performanceMode ?? "disabled"),
             "replication_dr_mode": "disabled", "server_time_utc": .int(Clock.now().seconds),
             "version": .string(CofferVersion.string),
         ]
@@ -96,6 +101,24 @@ extension Core {
         _ = try code("drsecondarycode", 472)
         _ = try code("performancestandbycode", 473)
         return VaultResponse(status: status, body: request.method == "HEAD" ? nil : .object(body))
+    }
+
+    /// The replication status body; a node without the replication layer reports `disabled`.
+    private func replicationStatus(_ path: String) throws(CofferError) -> JSON {
+        let rest = String(path.dropFirst("sys/replication/".count))
+        let variant = rest == "status" ? "" : String(rest.dropLast("/status".count))
+        let data: JSON
+        if let replication {
+            data = try replication.status(path: variant)
+        } else if variant.isEmpty {
+            data = ["dr": ["mode": "disabled"], "performance": ["mode": "disabled"]]
+        } else {
+            data = ["mode": "disabled"]
+        }
+        return [
+            "request_id": .string(SecureRandom.uuid()), "lease_id": "", "renewable": false, "lease_duration": 0,
+            "data": data, "wrap_info": .null, "warnings": .null, "auth": .null,
+        ]
     }
 
     /// The `sys/leader` body; HA arrives with the clustering work, so a node is its own leader.

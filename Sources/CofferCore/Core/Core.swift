@@ -15,6 +15,7 @@ public final class Core: Sendable {
     private let state: ReadWriteLock<NodeState>
     /// Serializes init, unseal and seal so two of them never interleave.
     private let lifecycleLock = Mutex<Void>(())
+    let replicationSlot = ReadWriteLock<(any ReplicationExtension)?>(nil)
 
     /// Opens a node over storage; it starts sealed (or uninitialized).
     public init(configuration: CoreConfiguration, storage: any Storage, logger: Logger) throws(CofferError) {
@@ -28,6 +29,10 @@ public final class Core: Sendable {
     }
 
     var currentState: NodeState { state.current }
+
+    func replaceState(_ newState: NodeState) {
+        state.write { $0 = newState }
+    }
 
     /// The unsealed node, or a 503 when sealed or uninitialized.
     func unsealedNode() throws(CofferError) -> UnsealedNode {

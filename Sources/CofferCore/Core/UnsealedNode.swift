@@ -5,6 +5,7 @@ final class UnsealedNode: Sendable {
     let mounts: MountRegistry
     let tokens: TokenStore
     let policies: PolicyStore
+    let wrapping: WrappingStore
     let clusterName: String
     let clusterID: String
     let activeSince: Timestamp
@@ -13,6 +14,9 @@ final class UnsealedNode: Sendable {
         self.mounts = try MountRegistry(store: barrier)
         self.tokens = try TokenStore(view: StorageView(store: barrier, prefix: DataClass.localPrefix + "token/"))
         self.policies = PolicyStore(view: StorageView(store: barrier, prefix: "sys/policy/"))
+        self.wrapping = try WrappingStore(
+            view: StorageView(store: barrier, prefix: DataClass.localPrefix + "wrapping/"),
+            keyView: StorageView(store: barrier, prefix: "sys/wrapping/"))
         self.clusterName = clusterName
         self.clusterID = clusterID
         self.activeSince = Clock.now()

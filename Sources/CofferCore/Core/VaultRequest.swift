@@ -12,6 +12,10 @@ public struct VaultRequest: Sendable {
     public var body: JSON?
     /// The client token from `X-Vault-Token` or `Authorization: Bearer`.
     public var token: String?
+    /// The `X-Vault-Wrap-TTL` in seconds: wrap a successful response for this long.
+    public var wrapTTL: Int64?
+    /// The `X-Vault-Wrap-Format` (`jwt`, or absent for an opaque token).
+    public var wrapFormat: String?
 
     public init(method: String, path: String, query: [String: String] = [:], body: JSON? = nil, token: String? = nil) {
         self.method = method

@@ -40,6 +40,11 @@ public struct CofferError: Error, CustomStringConvertible, Sendable, Equatable {
     /// 503: the node is sealed.
     public static let sealed = CofferError(status: 503, "Vault is sealed")
 
+    /// A write to replicated data on a secondary cluster: the pipeline forwards the request to the
+    /// primary instead; a client sees this 421 only when no primary can be reached.
+    public static let mustForward = CofferError(
+        status: 421, "this write changes replicated data and must be made on the primary cluster")
+
     /// 500 with a message for the operator; callers pass no secret.
     public static func internalError(_ message: String) -> CofferError { CofferError(status: 500, message) }
 

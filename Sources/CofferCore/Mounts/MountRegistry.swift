@@ -32,18 +32,32 @@ public final class MountRegistry: Sendable {
         return list.compactMap(MountEntry.deserialize)
     }
 
+    /// Re-reads the table from storage, after replication changed it underneath.
+    public func reload() throws(CofferError) {
+        try changeLock.withLock { _ throws(CofferError) in
+            let entries = try Self.load(store, key: Self.replicatedKey) + Self.load(store, key: Self.localKey)
+            snapshot.write { $0 = MountTable(entries: entries) }
+        }
+    }
+
     /// The current table.
     public var table: MountTable { snapshot.current }
 
-    /// The storage operations that write a table's replicated and local halves.
-    static func tableOperations(_ entries: [MountEntry]) -> [StorageOperation] {
+    /// The storage operations that write a table's halves: both by default, or only the half that
+    /// holds local (or replicated) mounts, so a change to a local mount on a secondary cluster
+    /// writes nothing that replicates.
+    static func tableOperations(_ entries: [MountEntry], only local: Bool? = nil) -> [StorageOperation] {
         func document(_ subset: [MountEntry]) -> [UInt8] {
             JSON.object(["entries": .array(subset.sorted { $0.path < $1.path }.map { $0.serialized() })]).serialized()
         }
-        return [
-            .put(key: replicatedKey, value: document(entries.filter { !$0.local })),
-            .put(key: localKey, value: document(entries.filter(\.local))),
-        ]
+        var operations: [StorageOperation] = []
+        if local != true {
+            operations.append(.put(key: replicatedKey, value: document(entries.filter { !$0.local })))
+        }
+        if local != false {
+            operations.append(.put(key: localKey, value: document(entries.filter(\.local))))
+        }
+        return operations
     }
 
     /// A new entry with fresh identifiers.
@@ -76,7 +90,7 @@ public final class MountRegistry: Sendable {
                 throw CofferError.badRequest("path is already in use at \(existing)")
             }
             let entries = Array(current.entries.values) + [entry]
-            try store.commit(Self.tableOperations(entries))
+            try store.commit(Self.tableOperations(entries, only: entry.local))
             snapshot.write { $0 = MountTable(entries: entries) }
         }
     }
@@ -89,7 +103,7 @@ public final class MountRegistry: Sendable {
                 throw CofferError.badRequest("no secrets engine is mounted at \"\(path)\"")
             }
             let entries = current.entries.values.filter { $0.path != path }
-            var operations = Self.tableOperations(Array(entries))
+            var operations = Self.tableOperations(Array(entries), only: entry.local)
             for key in try store.keys(entry.dataPrefix) { operations.append(.delete(key: key)) }
             try store.commit(operations)
             snapshot.write { $0 = MountTable(entries: Array(entries)) }
@@ -100,11 +114,14 @@ public final class MountRegistry: Sendable {
     public func update(_ entry: MountEntry) throws(CofferError) {
         try changeLock.withLock { _ throws(CofferError) in
             var entries = table.entries
-            guard entries[entry.path] != nil else {
+            guard let previous = entries[entry.path] else {
                 throw CofferError.badRequest("no secrets engine is mounted at \"\(entry.path)\"")
             }
+            guard previous.local == entry.local else {
+                throw CofferError.badRequest("a mount cannot change between local and replicated")
+            }
             entries[entry.path] = entry
-            try store.commit(Self.tableOperations(Array(entries.values)))
+            try store.commit(Self.tableOperations(Array(entries.values), only: entry.local))
             snapshot.write { $0 = MountTable(entries: Array(entries.values)) }
         }
     }

@@ -34,6 +34,12 @@ struct SystemBackend {
             return try mountPreflight(segments.dropFirst(3).joined(separator: "/"), context: context)
         case "capabilities-self":
             return try capabilities(context: context)
+        case "replication":
+            guard let replication = core.replication else {
+                throw CofferError.unsupportedPath("sys/" + path)
+            }
+            let rest = segments.dropFirst().joined(separator: "/")
+            return core.envelope(try replication.handle(path: rest, operation: operation, data: context.data))
         case "auth":
             guard segments.count == 1, operation == .read else { throw CofferError.unsupportedPath("sys/" + path) }
             let token: JSON = [

@@ -28,8 +28,14 @@ public struct VaultHTTPHandler: HTTPHandler {
                 return Self.render(.error(.badRequest("failed to parse JSON input: \(error.reason)")), method: method)
             }
         }
-        let vaultRequest = VaultRequest(
+        var vaultRequest = VaultRequest(
             method: method, path: String(path), query: request.query, body: body, token: Self.token(from: request))
+        do {
+            vaultRequest.wrapTTL = try VaultRequest.wrapTTL(header: request.header("x-vault-wrap-ttl"))
+        } catch {
+            return Self.render(.error(error), method: method)
+        }
+        vaultRequest.wrapFormat = request.header("x-vault-wrap-format")
         let response = core.handle(vaultRequest)
         logger.trace("request served", ["http.method": method, "http.status": "\(response.status)"])
         return Self.render(response, method: method)
