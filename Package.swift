@@ -20,8 +20,15 @@ let package = Package(
         .target(name: "CofferYAML", dependencies: ["CYAML"]),
         .target(name: "CofferClient", dependencies: ["CofferBase", "CCurl", "COpenSSL"]),
         .target(name: "CofferCore", dependencies: ["CofferBase", "CofferCrypto", "CofferStorage"]),
+        .target(
+            name: "CofferReplication",
+            dependencies: ["CofferBase", "CofferCrypto", "CofferStorage", "CofferCore", "CofferClient", "COpenSSL"]),
         .target(name: "CofferHTTP", dependencies: ["CofferBase", "CofferCore", "CEvent", "COpenSSL"]),
-        .target(name: "CofferAgent", dependencies: ["CofferBase", "CofferCore", "CofferHTTP", "CofferYAML"]),
+        .target(
+            name: "CofferAgent",
+            dependencies: [
+                "CofferBase", "CofferCore", "CofferHTTP", "CofferYAML", "CofferReplication", "CofferStorage",
+            ]),
         .executableTarget(
             name: "coffer-bench", dependencies: ["CofferCore", "CofferStorage", "CofferBase"],
             path: "Benchmarks/CoreBench"),
@@ -34,6 +41,9 @@ let package = Package(
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
         .testTarget(name: "CofferHTTPTests", dependencies: ["CofferHTTP", "CofferClient"]),
         .testTarget(name: "CofferClientTests", dependencies: ["CofferClient", "CofferHTTP"]),
+        .testTarget(
+            name: "CofferReplicationTests",
+            dependencies: ["CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite"]),
         .testTarget(name: "CofferAgentTests", dependencies: ["CofferAgent", "CofferYAML"]),
         .testTarget(name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto"]),
     ]

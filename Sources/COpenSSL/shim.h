@@ -59,4 +59,30 @@ static inline int coffer_SSL_CTX_set_tlsext_servername_callback(SSL_CTX *ctx, in
     return (int)SSL_CTX_set_tlsext_servername_callback(ctx, callback);
 }
 
+/* Cluster transport (CofferReplication/Transport). */
+
+static inline long coffer_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+
+static inline int coffer_SSL_set_app_data(SSL *ssl, void *data) {
+    return SSL_set_app_data(ssl, data);
+}
+
+static inline void *coffer_SSL_get_app_data(const SSL *ssl) {
+    return SSL_get_app_data(ssl);
+}
+
+static inline int coffer_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *certificate) {
+    return (int)SSL_CTX_add1_chain_cert(ctx, certificate);
+}
+
+static inline int coffer_SSL_add1_chain_cert(SSL *ssl, X509 *certificate) {
+    return (int)SSL_add1_chain_cert(ssl, certificate);
+}
+
+static inline int coffer_SSL_clear_chain_certs(SSL *ssl) {
+    return (int)SSL_clear_chain_certs(ssl);
+}
+
 #endif

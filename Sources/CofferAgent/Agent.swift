@@ -1,6 +1,7 @@
 import CofferBase
 import CofferCore
 import CofferHTTP
+import CofferReplication
 import CofferStorage
 import Glibc
 
@@ -20,6 +21,7 @@ public final class Agent: Sendable {
     public let configuration: AgentConfiguration
     public let core: Core
     private let server: HTTPServer
+    private let replication: ReplicationManager
     private let logger: Logger
 
     /// Opens storage, builds the core and the listener; nothing listens until `start()`.
@@ -51,6 +53,21 @@ public final class Agent: Sendable {
             core = try Core(configuration: coreConfiguration, storage: storage, logger: logger.named("coffer.core"))
         } catch {
             throw AgentError("cannot open the node: \(error)")
+        }
+        guard let (clusterHost, clusterPort) = configuration.clusterListenAddress else {
+            throw AgentError("cluster address is not host:port")
+        }
+        var replicationConfiguration = ReplicationConfiguration(
+            listenHost: clusterHost, listenPort: clusterPort,
+            advertiseAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPort)",
+            apiAddress: configuration.advertiseAddress)
+        replicationConfiguration.walMaxRecords = configuration.walMaxRecords
+        do {
+            replication = try ReplicationManager(
+                core: core, storage: storage, configuration: replicationConfiguration,
+                logger: logger.named("coffer.replication"))
+        } catch {
+            throw AgentError("cannot start replication: \(error)")
         }
         var serverConfiguration = HTTPServerConfiguration(host: host, port: port)
         if let tls = configuration.tls {
@@ -84,6 +101,7 @@ public final class Agent: Sendable {
     /// Stops the listener and drops the keys from memory.
     public func stop() {
         server.stop()
+        replication.suspend()
         core.seal()
         logger.info("agent stopped", ["node.name": configuration.nodeName])
     }

@@ -27,6 +27,12 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var maxRequestBytes: Int
     public var storage: StorageChoice
     public var logLevel: LogLevel
+    /// `host:port` of the cluster listener (replication); the API port + 1 unless configured.
+    public var clusterAddress: String?
+    /// The cluster address other clusters dial, e.g. `https://10.0.1.10:8201`.
+    public var clusterAdvertiseAddress: String?
+    /// WAL retention on a primary: records kept for secondaries that fall behind.
+    public var walMaxRecords: Int = 100_000
 
     public init(
         nodeName: String, clusterName: String, apiAddress: String, advertiseAddress: String = "",
@@ -43,6 +49,13 @@ public struct AgentConfiguration: Sendable, Equatable {
         self.maxRequestBytes = maxRequestBytes
         self.storage = storage
         self.logLevel = logLevel
+    }
+
+    /// The cluster listener's host and port: configured, or the API port + 1 on the API host.
+    public var clusterListenAddress: (host: String, port: Int)? {
+        if let clusterAddress { return HostPort.parse(clusterAddress) }
+        guard let (host, port) = HostPort.parse(apiAddress), port > 0 else { return nil }
+        return (host, port + 1)
     }
 
     /// The configuration of `coffer agent --dev`.

@@ -24,7 +24,7 @@ public enum AgentConfigurationLoader {
     /// Decodes an already parsed document.
     public static func decode(_ root: YAMLField) throws(YAMLError) -> AgentConfiguration {
         let document = try root.object()
-        try document.rejectUnknownKeys(allowed: ["node", "api", "storage", "log"])
+        try document.rejectUnknownKeys(allowed: ["node", "api", "cluster", "storage", "replication", "log"])
 
         let node = try document.required("node").object()
         try node.rejectUnknownKeys(allowed: ["name", "cluster"])
@@ -81,10 +81,28 @@ public enum AgentConfigurationLoader {
             }
         }
 
-        return AgentConfiguration(
+        var configuration = AgentConfiguration(
             nodeName: nodeName, clusterName: clusterName, apiAddress: address, advertiseAddress: advertise, tls: tls,
             plaintext: plaintext, workerThreads: workers, maxRequestBytes: maxRequestBytes, storage: storage,
             logLevel: level)
+        if let clusterField = document.optional("cluster") {
+            let cluster = try clusterField.object()
+            try cluster.rejectUnknownKeys(allowed: ["address", "advertise"])
+            if let field = cluster.optional("address") {
+                let text = try field.nonEmptyString()
+                guard HostPort.parse(text) != nil else { throw field.error("expected host:port") }
+                configuration.clusterAddress = text
+            }
+            configuration.clusterAdvertiseAddress = try cluster.optional("advertise")?.nonEmptyString()
+        }
+        if let replicationField = document.optional("replication") {
+            let replication = try replicationField.object()
+            try replication.rejectUnknownKeys(allowed: ["walMaxRecords"])
+            if let field = replication.optional("walMaxRecords") {
+                configuration.walMaxRecords = try field.int(in: 1...100_000_000)
+            }
+        }
+        return configuration
     }
 
     /// SQLite's durability settings as the file spells them.

@@ -15,6 +15,7 @@ extension Core {
         var entry = MountRegistry.makeEntry(path: "secret/", type: "kv", local: false, options: ["version": "2"])
         entry.description = "key/value secret storage"
         try node.mounts.enable(entry)
+        developmentRootTokenSlot.write { $0 = result.rootToken }
         return DevCredentials(unsealKey: result.shares[0], rootToken: result.rootToken)
     }
 }

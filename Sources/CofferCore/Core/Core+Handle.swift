@@ -147,7 +147,7 @@ extension Core {
     }
 
     /// Wraps a backend's answer in Vault's response envelope (204 when there is nothing to say).
-    func envelope(_ response: LogicalResponse) -> VaultResponse {
+    public func envelope(_ response: LogicalResponse) -> VaultResponse {
         if response.data == nil, response.warnings.isEmpty, response.auth == nil {
             return VaultResponse(status: response.status ?? 204)
         }

@@ -16,6 +16,21 @@ public final class Core: Sendable {
     /// Serializes init, unseal and seal so two of them never interleave.
     private let lifecycleLock = Mutex<Void>(())
     let replicationSlot = ReadWriteLock<(any ReplicationExtension)?>(nil)
+    private let lifecycleObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
+    let developmentRootTokenSlot = ReadWriteLock<String?>(nil)
+
+    /// Registers a callback run after every unseal (`true`) and seal (`false`), on the thread that
+    /// caused it; it must not unseal or seal the node itself.
+    public func addLifecycleObserver(_ observer: @escaping @Sendable (_ unsealed: Bool) -> Void) {
+        lifecycleObservers.write { $0.append(observer) }
+    }
+
+    private func notifyLifecycle(unsealed: Bool) {
+        for observer in lifecycleObservers.current { observer(unsealed) }
+    }
+
+    /// The root token a dev node was started with, so a dev secondary can inherit it.
+    public var developmentRootToken: String? { developmentRootTokenSlot.current }
 
     /// Opens a node over storage; it starts sealed (or uninitialized).
     public init(configuration: CoreConfiguration, storage: any Storage, logger: Logger) throws(CofferError) {
@@ -127,7 +142,8 @@ public final class Core: Sendable {
     /// Adds one share (hex or base64) or resets progress. A malformed, duplicate or wrong share is
     /// refused with 400 and leaves progress as it was.
     public func unseal(share: String?, reset: Bool) throws(CofferError) -> SealStatus {
-        try lifecycleLock.withLock { _ throws(CofferError) -> SealStatus in
+        let wasUnsealed = !isSealed
+        let status = try lifecycleLock.withLock { _ throws(CofferError) -> SealStatus in
             guard case .sealed(var progress) = currentState else {
                 if case .uninitialized = currentState { throw CofferError.badRequest("Vault is not initialized") }
                 if reset { throw CofferError.badRequest("vault is unsealed") }
@@ -156,6 +172,8 @@ public final class Core: Sendable {
             try finishUnseal(keyring)
             return try sealStatus()
         }
+        if !isSealed, !wasUnsealed { notifyLifecycle(unsealed: true) }
+        return status
     }
 
     private func openKeyring(unsealKey: [UInt8]) throws(CofferError) -> Keyring {
@@ -197,14 +215,16 @@ public final class Core: Sendable {
 
     /// Drops every key and cache from memory.
     public func seal() {
-        lifecycleLock.withLock { _ in
-            guard case .unsealed(let node) = currentState else { return }
+        let sealedNow = lifecycleLock.withLock { _ -> Bool in
+            guard case .unsealed(let node) = currentState else { return false }
             node.tokens.clearCache()
             node.policies.clearCache()
             barrier.seal()
             state.write { $0 = .sealed(UnsealProgress()) }
             logger.info("sealed")
+            return true
         }
+        if sealedNow { notifyLifecycle(unsealed: false) }
     }
 
     // MARK: Rotation

@@ -4,7 +4,7 @@ import CofferBase
 /// replication module, which sits above it; the agent attaches one of these at start.
 public protocol ReplicationExtension: AnyObject, Sendable {
     /// Serves an authenticated `sys/replication/<path>` request after the ACL check.
-    func handle(path: String, operation: LogicalOperation, data: [String: JSON]) throws(CofferError) -> LogicalResponse
+    func handle(path: String, operation: LogicalOperation, data: [String: JSON]) throws(CofferError) -> VaultResponse
 
     /// The unauthenticated status bodies: `sys/replication/status` (`path` empty), or the
     /// `performance` and `dr` variants.

@@ -39,7 +39,7 @@ struct SystemBackend {
                 throw CofferError.unsupportedPath("sys/" + path)
             }
             let rest = segments.dropFirst().joined(separator: "/")
-            return core.envelope(try replication.handle(path: rest, operation: operation, data: context.data))
+            return try replication.handle(path: rest, operation: operation, data: context.data)
         case "auth":
             guard segments.count == 1, operation == .read else { throw CofferError.unsupportedPath("sys/" + path) }
             let token: JSON = [
