@@ -10,6 +10,7 @@ extension Core {
             guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
             return VaultResponse(status: 200, body: try sealStatus().json())
         case "sys/unseal": return try handleUnseal(request)
+        case "sys/generate-root/attempt", "sys/generate-root/update": return try handleGenerateRoot(request)
         case "sys/replication/status", "sys/replication/performance/status", "sys/replication/dr/status":
             guard request.method == "GET" || request.method == "HEAD" else { throw CofferError.unsupportedOperation }
             return VaultResponse(status: 200, body: try replicationStatus(request.path))

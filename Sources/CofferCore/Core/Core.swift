@@ -18,6 +18,7 @@ public final class Core: Sendable {
     let replicationSlot = ReadWriteLock<(any ReplicationExtension)?>(nil)
     private let lifecycleObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
     let developmentRootTokenSlot = ReadWriteLock<String?>(nil)
+    let rootGenerationSlot = ReadWriteLock<RootGeneration?>(nil)
 
     /// Registers a callback run after every unseal (`true`) and seal (`false`), on the thread that
     /// caused it; it must not unseal or seal the node itself.
@@ -65,6 +66,10 @@ public final class Core: Sendable {
     public var isSealed: Bool {
         if case .unsealed = currentState { return false }
         return true
+    }
+
+    func sealConfiguration() throws(CofferError) -> SealConfiguration {
+        try loadSealConfiguration()
     }
 
     private func loadSealConfiguration() throws(CofferError) -> SealConfiguration {
@@ -176,7 +181,7 @@ public final class Core: Sendable {
         return status
     }
 
-    private func openKeyring(unsealKey: [UInt8]) throws(CofferError) -> Keyring {
+    func openKeyring(unsealKey: [UInt8]) throws(CofferError) -> Keyring {
         let sealedRoot: [UInt8]?
         let sealedKeyring: [UInt8]?
         do {
@@ -219,6 +224,7 @@ public final class Core: Sendable {
             guard case .unsealed(let node) = currentState else { return false }
             node.tokens.clearCache()
             node.policies.clearCache()
+            rootGenerationSlot.write { $0 = nil }
             barrier.seal()
             state.write { $0 = .sealed(UnsealProgress()) }
             logger.info("sealed")

@@ -1,0 +1,141 @@
+import CofferBase
+import Foundation
+import Testing
+
+/// Primary and secondary clusters as real processes with their own storage (DESIGN.md §4).
+@Suite(.serialized)
+struct ReplicationTests {
+    private func enableKV(_ node: ReplicationNode, _ path: String, local: Bool = false) throws {
+        let reply = try node.client.put(
+            "sys/mounts/\(path)", ["type": "kv", "options": ["version": "2"], "local": .bool(local)])
+        try #require(reply.status == 204, "mount \(path) on \(node.name): \(reply.raw)")
+    }
+
+    private func write(_ node: ReplicationNode, _ path: String, _ value: String) throws -> Int {
+        try node.client.put(path, ["data": ["value": .string(value)]]).status
+    }
+
+    private func read(_ node: ReplicationNode, _ path: String) throws -> String? {
+        try node.client.get(path).json?["data"]?["data"]?["value"]?.stringValue
+    }
+
+    @Test func activationStreamsForwardsAndUsesThePrimarysKeys() throws {
+        let pair = try ReplicatedPair()
+        let (primary, secondary) = (pair.primary, pair.secondary)
+        try enableKV(primary, "kv")
+        #expect(try write(primary, "kv/data/app", "before-activation") == 200)
+        let reader = "path \"kv/data/*\" { capabilities = [\"read\"] }"
+        #expect(try primary.client.put("sys/policies/acl/reader", ["policy": .string(reader)]).status == 204)
+        let primaryToken = try #require(primary.token)
+
+        try pair.activate()
+        let secondaryStatus = try secondary.replicationStatus()
+        let primaryStatus = try primary.replicationStatus()
+        #expect(secondaryStatus["mode"] == "secondary")
+        #expect(secondaryStatus["connection_state"] == "ready")
+        #expect(secondaryStatus["secondary_id"] == "dc2")
+        #expect(secondaryStatus["cluster_id"] == primaryStatus["cluster_id"])
+        #expect(primaryStatus["mode"] == "primary")
+        #expect(primaryStatus["known_secondaries"] == ["dc2"])
+        #expect(primaryStatus["secondaries"]?.arrayValue?.first?["connection_status"] == "connected")
+        #expect(try secondary.client.get("sys/health").json?["replication_performance_mode"] == "secondary")
+
+        // Data and policies replicate; tokens do not.
+        #expect(try read(secondary, "kv/data/app") == "before-activation")
+        #expect(try secondary.client.get("sys/policies/acl/reader").status == 200)
+        var foreign = secondary.client
+        foreign.token = primaryToken
+        #expect(try foreign.get("kv/data/app").status == 403)
+
+        #expect(try write(primary, "kv/data/live", "streamed") == 200)
+        #expect(eventually { (try? read(secondary, "kv/data/live")) == "streamed" })
+
+        // A write through the secondary is made on the primary and readable here at once.
+        #expect(try write(secondary, "kv/data/via-secondary", "forwarded") == 200)
+        #expect(try read(secondary, "kv/data/via-secondary") == "forwarded")
+        #expect(try read(primary, "kv/data/via-secondary") == "forwarded")
+        let policy = "path \"kv/data/x\" { capabilities = [\"read\"] }"
+        #expect(try secondary.client.put("sys/policies/acl/from-secondary", ["policy": .string(policy)]).status == 204)
+        #expect(try primary.client.get("sys/policies/acl/from-secondary").status == 200)
+
+        // A local mount stays on the secondary; a replicated one is made on the primary.
+        try enableKV(secondary, "here", local: true)
+        #expect(try write(secondary, "here/data/k", "local-only") == 200)
+        #expect(try primary.client.get("sys/mounts").json?["data"]?["here/"] == nil)
+        try enableKV(secondary, "shared")
+        #expect(try primary.client.get("sys/mounts").json?["data"]?["shared/"]?["type"] == "kv")
+
+        // From now on the secondary opens with the primary's shares, not its own.
+        #expect(try secondary.client.put("sys/seal", [:]).status == 204)
+        #expect(try secondary.client.put("sys/unseal", ["key": .string(pair.secondaryShares[0])]).status == 400)
+        try secondary.unseal(Array(pair.primaryShares.prefix(2)))
+        #expect(try read(secondary, "kv/data/app") == "before-activation")
+        #expect(try read(secondary, "here/data/k") == "local-only")
+        #expect(pair.waitUntilConverged())
+    }
+
+    @Test func crashAndWALGapHealByMerkleSyncThenRevocationAndTokenReuseAreRefused() throws {
+        let pair = try ReplicatedPair(walMaxRecords: 10)
+        let (primary, secondary) = (pair.primary, pair.secondary)
+        try enableKV(primary, "kv")
+        let token = try pair.activate()
+        try enableKV(secondary, "here", local: true)
+        #expect(try write(secondary, "here/data/k", "survives") == 200)
+        for index in 0..<5 { #expect(try write(primary, "kv/data/before-\(index)", "\(index)") == 200) }
+
+        secondary.kill()
+        for index in 0..<40 { #expect(try write(primary, "kv/data/gap-\(index)", "\(index)") == 200) }
+        try secondary.start()
+        try secondary.unseal(Array(pair.primaryShares.suffix(2)))
+        #expect(pair.waitUntilConverged(), "no convergence: \(secondary.logs)")
+        #expect(secondary.logs.contains("merkle sync complete"))
+        #expect(primary.logs.contains("merkle sync served"))
+        for index in [0, 17, 39] { #expect(try read(secondary, "kv/data/gap-\(index)") == "\(index)") }
+        #expect(try read(secondary, "here/data/k") == "survives")
+        let primaryStatus = try primary.replicationStatus()
+        let secondaryStatus = try secondary.replicationStatus()
+        #expect(primaryStatus["merkle_root"] == secondaryStatus["merkle_root"])
+
+        // Revocation closes the link and the certificate is refused from then on.
+        #expect(try primary.client.put("sys/replication/primary/revoke-secondary", ["id": "dc2"]).status == 204)
+        #expect(eventually { (try? secondary.replicationStatus())?["connection_state"] != "ready" })
+        #expect(try primary.replicationStatus()["known_secondaries"] == [])
+        #expect(try write(primary, "kv/data/after-revoke", "hidden") == 200)
+        #expect(!eventually(timeout: 3) { (try? read(secondary, "kv/data/after-revoke")) != nil })
+
+        // A used activation token is refused, and the secondary keeps its data.
+        #expect(try secondary.client.put("sys/replication/secondary/disable", [:]).status == 204)
+        let reuse = try secondary.client.put("sys/replication/secondary/enable", ["token": .string(token)])
+        #expect(reuse.status == 400, "\(reuse.raw)")
+        #expect(reuse.json?["errors"]?.arrayValue?.first?.stringValue?.contains("unwrapping") == true)
+        #expect(try read(secondary, "here/data/k") == "survives")
+        #expect(try read(secondary, "kv/data/gap-5") == "5")
+    }
+
+    @Test func promotionFencesTheOldPrimaryAndDemotionLetsItFollow() throws {
+        let pair = try ReplicatedPair()
+        let (primary, secondary) = (pair.primary, pair.secondary)
+        try enableKV(primary, "kv")
+        #expect(try write(primary, "kv/data/a", "one") == 200)
+        try pair.activate()
+
+        let promoted = try secondary.client.put("sys/replication/performance/secondary/promote", [:])
+        #expect(promoted.status == 200, "\(promoted.raw)")
+        #expect(try secondary.replicationStatus()["mode"] == "primary")
+        #expect(eventually { (try? primary.replicationStatus())?["state"] == "fenced" }, "\(primary.logs)")
+        #expect(try write(primary, "kv/data/split-brain", "refused") == 503)
+        #expect(try write(secondary, "kv/data/b", "two") == 200)
+
+        #expect(try primary.client.put("sys/replication/performance/primary/demote", [:]).status == 204)
+        #expect(try primary.replicationStatus()["mode"] == "secondary")
+        let issued = try secondary.client.put("sys/replication/performance/primary/secondary-token", ["id": "dc1"])
+        let token = try #require(issued.json?["wrap_info"]?["token"]?.stringValue, "\(issued.raw)")
+        let update = try primary.client.put(
+            "sys/replication/performance/secondary/update-primary", ["token": .string(token)])
+        #expect(update.status == 204, "\(update.raw)")
+        #expect(eventually { (try? read(primary, "kv/data/b")) == "two" }, "\(primary.logs)")
+        #expect(try read(primary, "kv/data/a") == "one")
+        #expect(try write(primary, "kv/data/c", "through-new-primary") == 200)
+        #expect(try read(secondary, "kv/data/c") == "through-new-primary")
+    }
+}
