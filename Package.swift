@@ -32,6 +32,10 @@ let package = Package(
         .executableTarget(
             name: "coffer-bench", dependencies: ["CofferCore", "CofferStorage", "CofferBase"],
             path: "Benchmarks/CoreBench"),
+        .executableTarget(
+            name: "coffer-replication-bench",
+            dependencies: ["CofferCore", "CofferStorage", "CofferBase", "CofferHTTP", "CofferReplication"],
+            path: "Benchmarks/ReplicationBench"),
         .executableTarget(name: "coffer", dependencies: ["CofferAgent", "CofferCore", "CofferHTTP", "CofferBase"]),
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),

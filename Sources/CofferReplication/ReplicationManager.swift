@@ -52,6 +52,12 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
         if !core.isSealed { resume() }
     }
 
+    /// Registers a callback for every WAL record this secondary applies, with the keys it changed:
+    /// for replication-lag metrics and benchmarks. Runs inside the commit serialization: keep it short.
+    public func addAppliedObserver(_ observer: @escaping @Sendable (_ index: UInt64, _ keys: [String]) -> Void) {
+        applier.addObserver { record in observer(record.index, record.operations.map(\.key)) }
+    }
+
     // MARK: Lifecycle
 
     /// Loads the stored role and starts what it needs; called after every unseal.

@@ -139,3 +139,39 @@ struct ReplicationTests {
         #expect(try read(secondary, "kv/data/c") == "through-new-primary")
     }
 }
+
+/// Two dev nodes: the primary's custom root token exists on the secondary after activation.
+@Suite(.serialized)
+struct DevReplicationTests {
+    @Test func devSecondaryInheritsThePrimarysRootToken() throws {
+        let directory = try temporaryDirectory()
+        let (primaryPort, secondaryPort) = (freePort(), freePort())
+        let primaryAgent = try AgentProcess(
+            arguments: [
+                "agent", "--dev", "--dev-root-token-id", "dev-primary-root", "--dev-listen-address",
+                "127.0.0.1:\(primaryPort)",
+            ], directory: directory)
+        defer { primaryAgent.kill() }
+        let secondaryAgent = try AgentProcess(
+            arguments: [
+                "agent", "--dev", "--dev-root-token-id", "dev-secondary-root", "--dev-listen-address",
+                "127.0.0.1:\(secondaryPort)",
+            ], directory: directory)
+        defer { secondaryAgent.kill() }
+        let primary = VaultTestClient(baseURL: "http://127.0.0.1:\(primaryPort)", token: "dev-primary-root")
+        var secondary = VaultTestClient(baseURL: "http://127.0.0.1:\(secondaryPort)", token: "dev-secondary-root")
+        try #require(eventually { (try? primary.get("sys/health"))?.status == 200 })
+        try #require(eventually { (try? secondary.get("sys/health"))?.status == 200 })
+
+        #expect(try primary.put("sys/replication/primary/enable", [:]).status == 204)
+        #expect(try primary.put("secret/data/app", ["data": ["k": "v"]]).status == 200)
+        let issued = try primary.put("sys/replication/primary/secondary-token", ["id": "dev-secondary"])
+        let token = try #require(issued.json?["wrap_info"]?["token"]?.stringValue)
+        #expect(try secondary.put("sys/replication/secondary/enable", ["token": .string(token)]).status == 200)
+
+        secondary.token = "dev-primary-root"
+        #expect(eventually { (try? secondary.get("secret/data/app"))?.json?["data"]?["data"]?["k"] == "v" })
+        secondary.token = "dev-secondary-root"
+        #expect(try secondary.get("secret/data/app").status == 403)
+    }
+}
