@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# The whole test suite: prerequisites, format lint, build, unit and integration tests.
+# The whole test suite: prerequisites, format lint, a warning-free build, unit and integration tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 echo "==> swift format lint --strict"
-swift format lint --strict -r Package.swift Sources Tests
-echo "==> swift build"
-swift build 2>&1 | tee /tmp/coffer-build.log | grep -E "warning:|error:|Compiling|Build complete" | grep -v "^\[" || true
-if grep -q "warning:" /tmp/coffer-build.log; then
-    echo "build produced warnings" >&2
+swift format lint --strict -r Package.swift Sources Tests Benchmarks
+echo "==> swift build --build-tests"
+log=$(mktemp)
+swift build --build-tests 2>&1 | tee "$log" | grep -E "warning:|error:|Compiling|Build complete" || true
+if grep -q "warning:" "$log"; then
+    echo "the build produced warnings" >&2
     exit 1
 fi
 echo "==> swift test"
-swift test --parallel --num-workers 2
+swift test --skip-build
