@@ -62,6 +62,7 @@ public final class Agent: Sendable {
             advertiseAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPort)",
             apiAddress: configuration.advertiseAddress)
         replicationConfiguration.walMaxRecords = configuration.walMaxRecords
+        replicationConfiguration.walMaxBytes = configuration.walMaxBytes
         do {
             replication = try ReplicationManager(
                 core: core, storage: storage, configuration: replicationConfiguration,

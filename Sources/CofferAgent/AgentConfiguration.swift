@@ -33,6 +33,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var clusterAdvertiseAddress: String?
     /// WAL retention on a primary: records kept for secondaries that fall behind.
     public var walMaxRecords: Int = 100_000
+    /// WAL retention on a primary: bytes kept.
+    public var walMaxBytes: Int = 256 << 20
 
     public init(
         nodeName: String, clusterName: String, apiAddress: String, advertiseAddress: String = "",

@@ -97,7 +97,10 @@ public enum AgentConfigurationLoader {
         }
         if let replicationField = document.optional("replication") {
             let replication = try replicationField.object()
-            try replication.rejectUnknownKeys(allowed: ["walMaxRecords"])
+            try replication.rejectUnknownKeys(allowed: ["walMaxRecords", "walMaxBytes"])
+            if let field = replication.optional("walMaxBytes") {
+                configuration.walMaxBytes = try field.int(in: 1 << 16...(1 << 40))
+            }
             if let field = replication.optional("walMaxRecords") {
                 configuration.walMaxRecords = try field.int(in: 1...100_000_000)
             }

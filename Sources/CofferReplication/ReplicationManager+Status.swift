@@ -63,6 +63,13 @@ extension ReplicationManager {
                 ]
             }
             if let link { body["primary_last_wal"] = .int(Int64(link.primaryIndex)) }
+            if let sync = link?.lastMerkleSync {
+                body["last_merkle_sync"] = [
+                    "time": .string(Clock.rfc3339(sync.at, fractionalDigits: 0)),
+                    "fetched_keys": .int(Int64(sync.fetched)),
+                    "deleted_keys": .int(Int64(sync.deleted)),
+                ]
+            }
         }
         return .object(body)
     }

@@ -95,6 +95,9 @@ struct ReplicationTests {
         let primaryStatus = try primary.replicationStatus()
         let secondaryStatus = try secondary.replicationStatus()
         #expect(primaryStatus["merkle_root"] == secondaryStatus["merkle_root"])
+        #expect(secondaryStatus["state"] == "stream-wals")
+        let fetched = try #require(secondaryStatus["last_merkle_sync"]?["fetched_keys"]?.intValue)
+        #expect(fetched >= 40, "the merkle sync fetched the writes made while the secondary was down")
 
         // Revocation closes the link and the certificate is refused from then on.
         #expect(try primary.client.put("sys/replication/primary/revoke-secondary", ["id": "dc2"]).status == 204)

@@ -63,6 +63,7 @@ extension SecondaryLink {
         current.logID = logID
         try manager.saveState(current)
         manager.core.replicatedEntriesChanged(fetch + deletions)
+        shared.write { $0.lastMerkleSync = (Clock.now(), fetch.count, deletions.count) }
         logger.info(
             "merkle sync complete",
             ["replication.fetched": "\(fetch.count)", "replication.deleted": "\(deletions.count)"])

@@ -17,6 +17,8 @@ final class SecondaryLink: @unchecked Sendable {  // Mutable state is behind `sh
         var nextForwardID: UInt64 = 1
         var waiting: [UInt64: ForwardWaiter] = [:]
         var syncProgress: (done: Int, total: Int) = (0, 0)
+        /// When the last merkle sync finished, and what it changed.
+        var lastMerkleSync: (at: Timestamp, fetched: Int, deleted: Int)?
     }
 
     let manager: ReplicationManager
