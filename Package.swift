@@ -43,8 +43,9 @@ let package = Package(
         .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite"]),
         .testTarget(name: "CofferYAMLTests", dependencies: ["CofferYAML"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
-        .testTarget(name: "CofferHTTPTests", dependencies: ["CofferHTTP", "CofferClient"]),
-        .testTarget(name: "CofferClientTests", dependencies: ["CofferClient", "CofferHTTP"]),
+        .target(name: "CofferTestSupport", path: "Tests/CofferTestSupport"),
+        .testTarget(name: "CofferHTTPTests", dependencies: ["CofferHTTP", "CofferClient", "CofferTestSupport"]),
+        .testTarget(name: "CofferClientTests", dependencies: ["CofferClient", "CofferHTTP", "CofferTestSupport"]),
         .testTarget(
             name: "CofferReplicationTests",
             dependencies: ["CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite"]),

@@ -1,3 +1,5 @@
+import CofferBase
+
 /// Merges concurrent commits into shared transactions, so one fsync serves many callers.
 ///
 /// Leader/follower scheme: a caller queues its batch, then waits while another caller's

@@ -1,6 +1,7 @@
 import CofferBase
 import CofferClient
 import CofferHTTP
+import CofferTestSupport
 import Foundation
 import Glibc
 

@@ -1,5 +1,6 @@
 import CofferBase
 import CofferClient
+import CofferTestSupport
 import Testing
 
 @Suite struct HTTPClientTLSTests {

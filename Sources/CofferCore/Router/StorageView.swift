@@ -1,4 +1,5 @@
 import CofferBase
+import CofferCrypto
 import CofferStorage
 
 /// A window onto the entry store under one key prefix: a mount's data, or one subsystem's.
@@ -53,6 +54,15 @@ public struct StorageView: Sendable {
 
     public func delete(_ key: String) throws(CofferError) {
         try store.commit([.delete(key: prefix + key)])
+    }
+
+    /// The 32-byte salt stored at `salt` in this view, created on first use; stores that keep
+    /// secrets only as salted hashes (tokens, wrapping tokens) each have their own.
+    public func salt() throws(CofferError) -> [UInt8] {
+        if let existing = try get("salt") { return existing }
+        let fresh = SecureRandom.bytes(32)
+        try put("salt", fresh)
+        return fresh
     }
 
     /// The same operation with this view's prefix in front of its key.

@@ -25,13 +25,7 @@ public final class TokenStore: Sendable {
     /// Opens the store, creating its salt on first use.
     public init(view: StorageView) throws(CofferError) {
         self.view = view
-        if let existing = try view.get("salt") {
-            salt = existing
-        } else {
-            let fresh = SecureRandom.bytes(32)
-            try view.put("salt", fresh)
-            salt = fresh
-        }
+        salt = try view.salt()
     }
 
     /// The salted hash that stands for a token (or an accessor) in storage.

@@ -33,13 +33,7 @@ final class WrappingStore: Sendable {
         self.view = view
         self.key = WrappingKey(view: keyView)
         self.clock = clock
-        if let existing = try view.get("salt") {
-            salt = existing
-        } else {
-            let fresh = SecureRandom.bytes(32)
-            try view.put("salt", fresh)
-            salt = fresh
-        }
+        salt = try view.salt()
         _ = try removeExpired()
     }
 

@@ -1,3 +1,4 @@
+import CofferBase
 import CofferStorage
 import Synchronization
 
@@ -10,7 +11,7 @@ import Synchronization
 // `last` is guarded by `lock`; `applying` serializes the writers so each sees the index the last one stored.
 public final class WALApplier: @unchecked Sendable {
     private let storage: any Storage
-    private let lock = WALConditionLock()
+    private let lock = ConditionLock()
     private var last: UInt64
     private let applying = Mutex(())
     private let observers = Mutex<[@Sendable (WALRecord) -> Void]>([])

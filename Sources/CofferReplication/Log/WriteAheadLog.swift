@@ -1,3 +1,4 @@
+import CofferBase
 import CofferStorage
 import Synchronization
 
@@ -35,7 +36,7 @@ public final class WriteAheadLog: StorageCommitHook, @unchecked Sendable {
     private let maxRecords: Int
     private let maxBytes: Int
     /// Guards the window and the ring; its condition wakes `waitForRecords`.
-    let lock = WALConditionLock()
+    let lock = ConditionLock()
     /// The newest committed index.
     private(set) var last: UInt64
     /// The oldest index the storage retains.

@@ -2,20 +2,20 @@ import Foundation
 
 /// A throwaway PKI made once per test process with the `openssl` command line: a CA, a server
 /// certificate for 127.0.0.1, a client certificate, and an unrelated second CA.
-struct TestPKI: Sendable {
-    let caPEM: String
-    let serverCertificatePEM: String
-    let serverKeyPEM: String
-    let clientCertificatePEM: String
-    let clientKeyPEM: String
-    let otherCAPEM: String
+public struct TestPKI: Sendable {
+    public let caPEM: String
+    public let serverCertificatePEM: String
+    public let serverKeyPEM: String
+    public let clientCertificatePEM: String
+    public let clientKeyPEM: String
+    public let otherCAPEM: String
     /// Base64 SHA-256 of the server key's SubjectPublicKeyInfo, as certificate pinning uses it.
-    let serverPublicKeyPin: String
+    public let serverPublicKeyPin: String
 
-    static let clientSubject = "CN=test-client,O=Coffer Test"
+    public static let clientSubject = "CN=test-client,O=Coffer Test"
 
     /// The process-wide PKI; generating it takes a few openssl runs, so tests share it.
-    static func shared() throws -> TestPKI { try cached.get() }
+    public static func shared() throws -> TestPKI { try cached.get() }
 
     private static let cached = Result { try TestPKI.generate() }
 
@@ -82,10 +82,10 @@ struct TestPKI: Sendable {
 }
 
 /// A directory under the system temp dir, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
+public final class TemporaryDirectory {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("coffer-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
@@ -94,10 +94,10 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(at: url)
     }
 
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     /// Writes `contents` to `name` and returns its path.
-    func write(_ name: String, _ contents: String) throws -> String {
+    public func write(_ name: String, _ contents: String) throws -> String {
         let file = path(name)
         try contents.write(toFile: file, atomically: true, encoding: .utf8)
         return file

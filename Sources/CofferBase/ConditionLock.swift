@@ -1,17 +1,16 @@
 import Glibc
 
-/// A pthread mutex with one condition variable whose waits can time out on the monotonic clock.
-///
-/// `Synchronization.Mutex` has no condition variable; CofferStorage's lock has one but is internal and
-/// cannot time out. Both pthread objects live in heap memory of their own, as they must not move.
+/// A pthread mutex with one condition variable, which `Synchronization.Mutex` lacks; waits can
+/// time out on the monotonic clock. Both pthread objects live in heap memory of their own, as
+/// they must not move once initialised.
 // The pthread mutex makes every method safe to call from any thread.
-final class WALConditionLock: @unchecked Sendable {
+public final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
     /// A new, unlocked lock whose condition measures timeouts on `CLOCK_MONOTONIC`
     /// (`pthread_condattr_setclock`), so that wall-clock jumps neither cut nor stretch a wait.
-    init() {
+    public init() {
         let mutexResult = pthread_mutex_init(mutex, nil)
         precondition(mutexResult == 0, "pthread_mutex_init failed: \(mutexResult)")
         var attributes = pthread_condattr_t()
@@ -31,7 +30,7 @@ final class WALConditionLock: @unchecked Sendable {
     }
 
     /// Runs `body` holding the mutex.
-    func withLock<Value, Failure: Error>(_ body: () throws(Failure) -> Value) throws(Failure) -> Value {
+    public func withLock<Value, Failure: Error>(_ body: () throws(Failure) -> Value) throws(Failure) -> Value {
         let lockResult = pthread_mutex_lock(mutex)
         precondition(lockResult == 0, "pthread_mutex_lock failed: \(lockResult)")
         defer {
@@ -44,7 +43,7 @@ final class WALConditionLock: @unchecked Sendable {
     /// Waits until `condition` holds or `timeoutMilliseconds` have passed; call only inside `withLock`.
     ///
     /// - Returns: the last evaluation of `condition`, made holding the mutex.
-    func wait(timeoutMilliseconds: Int, until condition: () -> Bool) -> Bool {
+    public func wait(timeoutMilliseconds: Int, until condition: () -> Bool) -> Bool {
         let deadline = Self.deadline(afterMilliseconds: max(0, timeoutMilliseconds))
         while !condition() {
             if !wait(until: deadline) {
@@ -54,8 +53,16 @@ final class WALConditionLock: @unchecked Sendable {
         return true
     }
 
+    /// Releases the mutex until `broadcast` is called, then takes it again; call only inside `withLock`.
+    ///
+    /// Wake-ups may be spurious: callers re-check their condition in a loop.
+    public func wait() {
+        let result = pthread_cond_wait(condition, mutex)
+        precondition(result == 0, "pthread_cond_wait failed: \(result)")
+    }
+
     /// Wakes every thread waiting in `wait`; call inside `withLock`.
-    func broadcast() {
+    public func broadcast() {
         pthread_cond_broadcast(condition)
     }
 
