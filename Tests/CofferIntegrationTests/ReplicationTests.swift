@@ -178,3 +178,50 @@ struct DevReplicationTests {
         #expect(try secondary.get("secret/data/app").status == 403)
     }
 }
+
+/// Activation tokens that must not work: tampered, foreign, expired. The secondary keeps its data.
+@Suite(.serialized)
+struct ActivationRefusalTests {
+    @Test func tamperedForeignAndExpiredTokensAreRefusedAndChangeNothing() throws {
+        let pair = try ReplicatedPair()
+        let (primary, secondary) = (pair.primary, pair.secondary)
+        #expect(
+            try secondary.client.put("sys/mounts/mine", ["type": "kv", "options": ["version": "2"]]).status == 204)
+        #expect(try secondary.client.put("mine/data/k", ["data": ["v": "kept"]]).status == 200)
+
+        func enable(_ token: String, api: String? = nil) throws -> VaultTestClient.Reply {
+            var body: [String: JSON] = ["token": .string(token)]
+            if let api { body["primary_api_addr"] = .string(api) }
+            return try secondary.client.put("sys/replication/secondary/enable", .object(body))
+        }
+        func issue(_ node: ReplicationNode, id: String, ttl: String = "30m") throws -> String {
+            let reply = try node.client.put(
+                "sys/replication/primary/secondary-token", ["id": .string(id), "ttl": .string(ttl)])
+            return try #require(reply.json?["wrap_info"]?["token"]?.stringValue, "\(reply.raw)")
+        }
+
+        // Tampered: one character of the signature changed.
+        var tampered = Array(try issue(primary, id: "t1"))
+        tampered[tampered.count - 5] = tampered[tampered.count - 5] == "A" ? "B" : "A"
+        let tamperedReply = try enable(String(tampered))
+        #expect(tamperedReply.status == 400, "\(tamperedReply.raw)")
+
+        // Foreign: signed by another primary, presented to this one.
+        let other = try ReplicationNode(name: "other")
+        try other.start()
+        _ = try other.initialize(shares: 1, threshold: 1)
+        #expect(try other.client.put("sys/replication/primary/enable", [:]).status == 204)
+        let foreign = try enable(try issue(other, id: "f1"), api: primary.address)
+        #expect(foreign.status == 400, "\(foreign.raw)")
+
+        // Expired: the JWT's exp has passed before it is used.
+        let shortLived = try issue(primary, id: "e1", ttl: "1s")
+        Thread.sleep(forTimeInterval: 1.2)  // Real time must pass for a token to expire.
+        let expired = try enable(shortLived)
+        #expect(expired.status == 400, "\(expired.raw)")
+        #expect(expired.json?["errors"]?.arrayValue?.first?.stringValue?.contains("expired") == true)
+
+        #expect(try secondary.replicationStatus()["mode"] == "disabled")
+        #expect(try secondary.client.get("mine/data/k").json?["data"]?["data"]?["v"] == "kept")
+    }
+}
