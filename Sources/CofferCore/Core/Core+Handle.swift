@@ -152,7 +152,7 @@ extension Core {
             return VaultResponse(status: response.status ?? 204)
         }
         let body: JSON = [
-            "request_id": .string(SecureRandom.uuid()), "lease_id": "", "renewable": false, "lease_duration": 0,
+            "request_id": .string(RequestID.next()), "lease_id": "", "renewable": false, "lease_duration": 0,
             "data": response.data.map(JSON.object) ?? .null, "wrap_info": .null,
             "warnings": response.warnings.isEmpty ? .null : .strings(response.warnings),
             "auth": response.auth.map(JSON.object) ?? .null, "mount_type": "",

@@ -117,7 +117,7 @@ extension Core {
             data = ["mode": "disabled"]
         }
         return [
-            "request_id": .string(SecureRandom.uuid()), "lease_id": "", "renewable": false, "lease_duration": 0,
+            "request_id": .string(RequestID.next()), "lease_id": "", "renewable": false, "lease_duration": 0,
             "data": data, "wrap_info": .null, "warnings": .null, "auth": .null,
         ]
     }

@@ -26,7 +26,7 @@ extension Core {
     /// Vault's response envelope around a `wrap_info`: `data` null, status 200.
     public func wrappedEnvelope(_ wrapInfo: JSON, warnings: [String] = []) -> VaultResponse {
         let body: JSON = [
-            "request_id": .string(SecureRandom.uuid()), "lease_id": "", "renewable": false, "lease_duration": 0,
+            "request_id": .string(RequestID.next()), "lease_id": "", "renewable": false, "lease_duration": 0,
             "data": .null, "wrap_info": wrapInfo, "warnings": warnings.isEmpty ? .null : .strings(warnings),
             "auth": .null, "mount_type": "",
         ]
