@@ -13,10 +13,11 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CEvent", pkgConfig: "libevent_openssl", providers: [.apt(["libevent-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(name: "CofferBase"),
         .target(name: "CofferCrypto", dependencies: ["CofferBase", "COpenSSL"]),
-        .target(name: "CofferStorage", dependencies: ["CofferBase", "CSQLite"]),
+        .target(name: "CofferStorage", dependencies: ["CofferBase", "CSQLite", "CPostgres"]),
         .target(name: "CofferYAML", dependencies: ["CYAML"]),
         .target(name: "CofferClient", dependencies: ["CofferBase", "CCurl", "COpenSSL"]),
         .target(name: "CofferCore", dependencies: ["CofferBase", "CofferCrypto", "CofferStorage"]),
@@ -40,7 +41,7 @@ let package = Package(
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
-        .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite"]),
+        .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite", "CPostgres"]),
         .testTarget(name: "CofferYAMLTests", dependencies: ["CofferYAML"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
         .target(name: "CofferTestSupport", path: "Tests/CofferTestSupport"),

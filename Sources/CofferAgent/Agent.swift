@@ -22,6 +22,7 @@ public final class Agent: Sendable {
     public let core: Core
     private let server: HTTPServer
     private let replication: ReplicationManager
+    private let ha: HAManager?
     private let logger: Logger
 
     /// Opens storage, builds the core and the listener; nothing listens until `start()`.
@@ -56,6 +57,17 @@ public final class Agent: Sendable {
         }
         guard let (clusterHost, clusterPort) = configuration.clusterListenAddress else {
             throw AgentError("cluster address is not host:port")
+        }
+        if let settings = configuration.ha {
+            var haConfiguration = HAConfiguration(
+                nodeName: configuration.nodeName, apiAddress: configuration.advertiseAddress,
+                clusterAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPort)")
+            haConfiguration.lockTTLMilliseconds = settings.lockTTLMilliseconds
+            haConfiguration.pollMilliseconds = settings.pollMilliseconds
+            ha = HAManager(
+                core: core, storage: storage, configuration: haConfiguration, logger: logger.named("coffer.ha"))
+        } else {
+            ha = nil
         }
         var replicationConfiguration = ReplicationConfiguration(
             listenHost: clusterHost, listenPort: clusterPort,
@@ -102,6 +114,7 @@ public final class Agent: Sendable {
     /// Stops the listener and drops the keys from memory.
     public func stop() {
         server.stop()
+        ha?.shutdown()
         replication.suspend()
         core.seal()
         logger.info("agent stopped", ["node.name": configuration.nodeName])

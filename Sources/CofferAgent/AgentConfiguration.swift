@@ -33,6 +33,17 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var clusterAdvertiseAddress: String?
     /// WAL retention on a primary: records kept for secondaries that fall behind.
     public var walMaxRecords: Int = 100_000
+    /// HA: when set, the node elects an active node with the other nodes on the same storage.
+    public var ha: HASettings?
+
+    /// HA settings of an agent.
+    public struct HASettings: Sendable, Equatable {
+        public var lockTTLMilliseconds: Int = 5000
+        public var pollMilliseconds: Int = 500
+
+        public init() {}
+    }
+
     /// WAL retention on a primary: bytes kept.
     public var walMaxBytes: Int = 256 << 20
 

@@ -24,7 +24,7 @@ public enum AgentConfigurationLoader {
     /// Decodes an already parsed document.
     public static func decode(_ root: YAMLField) throws(YAMLError) -> AgentConfiguration {
         let document = try root.object()
-        try document.rejectUnknownKeys(allowed: ["node", "api", "cluster", "storage", "replication", "log"])
+        try document.rejectUnknownKeys(allowed: ["node", "api", "cluster", "storage", "replication", "ha", "log"])
 
         let node = try document.required("node").object()
         try node.rejectUnknownKeys(allowed: ["name", "cluster"])
@@ -94,6 +94,20 @@ public enum AgentConfigurationLoader {
                 configuration.clusterAddress = text
             }
             configuration.clusterAdvertiseAddress = try cluster.optional("advertise")?.nonEmptyString()
+        }
+        if let haField = document.optional("ha") {
+            let ha = try haField.object()
+            try ha.rejectUnknownKeys(allowed: ["enabled", "lockTTLMilliseconds", "pollMilliseconds"])
+            if try ha.optional("enabled")?.bool() ?? true {
+                var settings = AgentConfiguration.HASettings()
+                if let field = ha.optional("lockTTLMilliseconds") {
+                    settings.lockTTLMilliseconds = try field.int(in: 300...600_000)
+                }
+                if let field = ha.optional("pollMilliseconds") {
+                    settings.pollMilliseconds = try field.int(in: 20...60_000)
+                }
+                configuration.ha = settings
+            }
         }
         if let replicationField = document.optional("replication") {
             let replication = try replicationField.object()

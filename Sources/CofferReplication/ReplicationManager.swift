@@ -46,10 +46,10 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
             core?.replicatedEntriesChanged(record.operations.map(\.key))
         }
         core.attachReplication(self)
-        core.addLifecycleObserver { [weak self] unsealed in
-            if unsealed { self?.resume() } else { self?.suspend() }
+        core.addServingObserver { [weak self] serving in
+            if serving { self?.resume() } else { self?.suspend() }
         }
-        if !core.isSealed { resume() }
+        if core.isServing { resume() }
     }
 
     /// Registers a callback for every WAL record this secondary applies, with the keys it changed:

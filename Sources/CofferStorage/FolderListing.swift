@@ -29,6 +29,28 @@ enum FolderListing {
         return nil
     }
 
+    /// A valid UTF-8 upper bound for the keys that start with `prefix`: each of them sorts below it, and
+    /// every other key that sorts after `prefix` sorts at or above it; `nil` when no such string exists
+    /// (empty prefix, or only U+10FFFF).
+    ///
+    /// For a server that accepts only valid text, where `successor(of:)` may produce invalid bytes: the
+    /// last scalar is replaced by the next one. UTF-8 keeps scalar order in byte order and no scalar's
+    /// encoding is a prefix of another's, so the bound works byte by byte.
+    static func successor(ofText prefix: String) -> String? {
+        var scalars = Array(prefix.unicodeScalars)
+        while let last = scalars.popLast() {
+            // Surrogate code points are not scalars: the next scalar after U+D7FF is U+E000.
+            let next = last.value == 0xD7FF ? 0xE000 : last.value + 1
+            if let scalar = Unicode.Scalar(next) {
+                var bound = String.UnicodeScalarView()
+                bound.append(contentsOf: scalars)
+                bound.append(scalar)
+                return String(bound)
+            }
+        }
+        return nil
+    }
+
     /// The listing entry for `key`, which starts with a prefix of `prefixLength` bytes; `nil` when the
     /// key is the prefix itself and so names nothing inside the folder.
     static func entry(forKey key: [UInt8], prefixLength: Int) -> Entry? {

@@ -9,6 +9,9 @@ import CofferBase
 /// group return the shared outcome; those that queued meanwhile elect the next leader among
 /// themselves. Each batch therefore lands in exactly one group, groups run one at a time in the
 /// order they were formed, and a batch is never split across transactions.
+///
+/// Exclusive work (`exclusively`) has priority: once it waits, no new group starts, so it waits for
+/// the running group at most, never for the queue behind it.
 // Every mutable property is guarded by `lock`.
 final class GroupCommitQueue: @unchecked Sendable {
     /// One caller's batch, and the outcome of the group it ran in once known.
@@ -32,6 +35,7 @@ final class GroupCommitQueue: @unchecked Sendable {
     private let lock = ConditionLock()
     private var queued: [Ticket] = []
     private var running = false
+    private var exclusiveWaiters = 0
 
     /// An idle queue.
     init() {}
@@ -39,6 +43,11 @@ final class GroupCommitQueue: @unchecked Sendable {
     /// Batches waiting for the next group, for tests and metrics.
     var waitingBatchCount: Int {
         lock.withLock { queued.count }
+    }
+
+    /// Callers of `exclusively` waiting for the running group, for tests.
+    var waitingExclusiveCount: Int {
+        lock.withLock { exclusiveWaiters }
     }
 
     /// Queues `batch` and returns once the group containing it has finished.
@@ -53,7 +62,7 @@ final class GroupCommitQueue: @unchecked Sendable {
         let ticket = Ticket(batch: batch)
         let role: Role = lock.withLock {
             queued.append(ticket)
-            while ticket.outcome == nil && running {
+            while ticket.outcome == nil && (running || exclusiveWaiters > 0) {
                 lock.wait()
             }
             if let outcome = ticket.outcome {
@@ -83,9 +92,11 @@ final class GroupCommitQueue: @unchecked Sendable {
     /// Runs `body` while no group runs and none can start, for work that needs the writer alone.
     func exclusively<Value>(_ body: () throws(StorageError) -> Value) throws(StorageError) -> Value {
         lock.withLock {
+            exclusiveWaiters += 1
             while running {
                 lock.wait()
             }
+            exclusiveWaiters -= 1
             running = true
         }
         defer {

@@ -1,3 +1,4 @@
+import CofferBase
 import Synchronization
 
 /// Storage held in process memory, for dev mode and tests; nothing survives the process.
@@ -8,6 +9,9 @@ public final class InMemoryStorage: Storage {
     private let data = Mutex(SortedEntries())
     // Held for the whole of a commit, hook calls included; the data lock is taken only to apply.
     private let commitHook = Mutex<(any StorageCommitHook)?>(nil)
+    // HA locks by the bytes of their name (as the SQL backends compare names, not by Swift's canonical
+    // equivalence), by the wall clock of this process; expired records stay until overwritten.
+    private let locks = Mutex<[[UInt8]: LockHolder]>([:])
 
     /// An empty storage.
     public init() {}
@@ -47,5 +51,56 @@ public final class InMemoryStorage: Storage {
     /// Installs the observer of every later commit; `nil` removes it.
     public func setCommitHook(_ hook: (any StorageCommitHook)?) {
         commitHook.withLock { $0 = hook }
+    }
+
+    /// Takes the lock when it is free or expired, or renews it for its holder, by the wall clock.
+    public func acquireLock(
+        _ name: String, holder: String, value: [UInt8], ttlMilliseconds: Int
+    ) throws(StorageError) -> Bool {
+        try LockArguments.check(name: name, holder: holder, ttlMilliseconds: ttlMilliseconds)
+        let now = Clock.now().milliseconds
+        return locks.withLock { locks in
+            let key = Array(name.utf8)
+            if let current = locks[key], !current.holder.utf8.elementsEqual(holder.utf8),
+                current.expiresAtMilliseconds > now
+            {
+                return false
+            }
+            locks[key] = LockHolder(holder: holder, expiresAtMilliseconds: now + Int64(ttlMilliseconds), value: value)
+            return true
+        }
+    }
+
+    /// Extends the lease while `holder` still has the lock.
+    public func renewLock(_ name: String, holder: String, ttlMilliseconds: Int) throws(StorageError) -> Bool {
+        try LockArguments.check(name: name, holder: holder, ttlMilliseconds: ttlMilliseconds)
+        let now = Clock.now().milliseconds
+        return locks.withLock { locks in
+            let key = Array(name.utf8)
+            guard let current = locks[key], current.holder.utf8.elementsEqual(holder.utf8) else { return false }
+            locks[key] = LockHolder(
+                holder: holder, expiresAtMilliseconds: now + Int64(ttlMilliseconds), value: current.value)
+            return true
+        }
+    }
+
+    /// Gives the lock up if `holder` has it.
+    public func releaseLock(_ name: String, holder: String) throws(StorageError) {
+        try LockArguments.check(name: name, holder: holder)
+        locks.withLock { locks in
+            let key = Array(name.utf8)
+            if let current = locks[key], current.holder.utf8.elementsEqual(holder.utf8) {
+                locks[key] = nil
+            }
+        }
+    }
+
+    /// The live holder of the lock, or `nil` when it is free or expired.
+    public func lockHolder(_ name: String) throws(StorageError) -> LockHolder? {
+        let now = Clock.now().milliseconds
+        return locks.withLock { locks in
+            guard let current = locks[Array(name.utf8)], current.expiresAtMilliseconds > now else { return nil }
+            return current
+        }
     }
 }

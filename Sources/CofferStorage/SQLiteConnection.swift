@@ -37,9 +37,8 @@ final class SQLiteConnection: @unchecked Sendable {
         sqlite3_extended_result_codes(handle, 1)
         let timeout = sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         guard timeout == SQLITE_OK else {
-            let error = StorageError.sqlite(timeout, handle: handle, "set busy timeout")
-            sqlite3_close_v2(handle)
-            throw error
+            // Every stored property is set, so `deinit` runs after this throw and closes the handle.
+            throw StorageError.sqlite(timeout, handle: handle, "set busy timeout")
         }
     }
 
@@ -85,6 +84,24 @@ final class SQLiteConnection: @unchecked Sendable {
         _ body: (SQLiteConnection) throws(StorageError) -> Value
     ) throws(StorageError) -> Value {
         try execute("BEGIN")
+        do {
+            let result = try body(self)
+            try execute("COMMIT")
+            return result
+        } catch {
+            rollbackIfNeeded()
+            throw error
+        }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE … COMMIT` write transaction, rolled back if anything throws.
+    ///
+    /// `IMMEDIATE` takes the file's write lock first (waiting up to the busy timeout for other
+    /// connections and processes), so a read-then-write inside `body` sees no concurrent change.
+    func withWriteTransaction<Value>(
+        _ body: (SQLiteConnection) throws(StorageError) -> Value
+    ) throws(StorageError) -> Value {
+        try execute("BEGIN IMMEDIATE")
         do {
             let result = try body(self)
             try execute("COMMIT")

@@ -40,6 +40,11 @@ final class SQLiteStatement {
         try check(code, "bind blob")
     }
 
+    /// Binds a 64-bit integer to the 1-based parameter `index` (`sqlite3_bind_int64`).
+    func bind(_ value: Int64, at index: Int32) throws(StorageError) {
+        try check(sqlite3_bind_int64(handle, index, value), "bind integer")
+    }
+
     /// Advances to the next row: `true` when a row is available, `false` when the statement is done.
     func step() throws(StorageError) -> Bool {
         let code = sqlite3_step(handle)
@@ -61,6 +66,11 @@ final class SQLiteStatement {
         guard let base = sqlite3_column_blob(handle, index) else { return [] }
         let count = Int(sqlite3_column_bytes(handle, index))
         return Array(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// The 64-bit integer in column `index` of the current row; 0 for NULL.
+    func int64(at index: Int32) -> Int64 {
+        sqlite3_column_int64(handle, index)
     }
 
     /// The text of column `index` of the current row; empty for NULL.

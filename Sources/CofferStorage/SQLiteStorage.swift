@@ -16,9 +16,12 @@ public final class SQLiteStorage: Storage {
 
     // Declared before the writer so that the readers close first: the last connection to close
     // checkpoints the WAL and removes it, which a read-only connection cannot do.
-    private let readers: SQLiteReaderPool
-    private let writer: SQLiteWriter
-    private let queue = GroupCommitQueue()
+    /// The read connections; internal, like the next two, for the lock methods in `SQLiteStorage+Locks`.
+    let readers: SQLiteReaderPool
+    /// The one read-write connection, used only by the group-commit leader or an exclusive caller.
+    let writer: SQLiteWriter
+    /// Serializes the writer's users: commit groups, and lock calls between them.
+    let queue = GroupCommitQueue()
     private let hook = Mutex<(any StorageCommitHook)?>(nil)
     private let committedTransactions = Atomic<Int>(0)
 

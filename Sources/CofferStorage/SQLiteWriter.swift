@@ -13,7 +13,7 @@ final class SQLiteWriter: @unchecked Sendable {
     /// The read-write connection, for pragma reads under `GroupCommitQueue.exclusively`.
     let connection: SQLiteConnection
 
-    /// Opens the database at `path`, switches it to WAL and creates the table if it is missing.
+    /// Opens the database at `path`, switches it to WAL and creates the tables if they are missing.
     init(path: String, synchronous: SQLiteSynchronous, busyTimeoutMilliseconds: Int32) throws(StorageError) {
         connection = try SQLiteConnection(
             path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
@@ -25,6 +25,7 @@ final class SQLiteWriter: @unchecked Sendable {
         try connection.execute(
             "CREATE TABLE IF NOT EXISTS coffer_entries (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
             cached: false)
+        try connection.execute(SQLiteLockTable.createSQL, cached: false)
         // Compiled now so that a broken schema fails the open rather than the first commit.
         _ = try connection.statement(Self.putSQL)
         _ = try connection.statement(Self.deleteSQL)
@@ -33,8 +34,7 @@ final class SQLiteWriter: @unchecked Sendable {
     /// Runs the batches, then `extra`, in one `BEGIN IMMEDIATE … COMMIT` transaction; on any failure
     /// rolls everything back and throws.
     func runTransaction(_ batches: [[StorageOperation]], extra: [StorageOperation]) throws(StorageError) {
-        try connection.execute("BEGIN IMMEDIATE")
-        do {
+        try connection.withWriteTransaction { (_) throws(StorageError) in
             for batch in batches {
                 for operation in batch {
                     try apply(operation)
@@ -45,10 +45,6 @@ final class SQLiteWriter: @unchecked Sendable {
                 try operation.validate()
                 try apply(operation)
             }
-            try connection.execute("COMMIT")
-        } catch {
-            connection.rollbackIfNeeded()
-            throw error
         }
     }
 

@@ -32,6 +32,29 @@ public protocol Storage: AnyObject, Sendable {
 
     /// Installs the observer of every later transaction, replacing any previous one; `nil` removes it.
     func setCommitHook(_ hook: (any StorageCommitHook)?)
+
+    /// Takes the HA lock `name` when it is free or expired, or renews it when `holder` already has it.
+    ///
+    /// Locks live beside the entries, not among them: they never reach a commit hook, `list` or `keys`.
+    /// The check and the write are one atomic step, so of several callers racing for a free lock exactly
+    /// one wins. Time is the storage's clock (the database server's, for a shared database).
+    /// - Parameters:
+    ///   - value: stored with the lock; the active node advertises its addresses there.
+    ///   - ttlMilliseconds: how long the lease lasts from now unless renewed; at least 1.
+    /// - Returns: `true` when `holder` now has the lock, `false` when another live holder has it.
+    func acquireLock(_ name: String, holder: String, value: [UInt8], ttlMilliseconds: Int) throws(StorageError) -> Bool
+
+    /// Extends `holder`'s lease on `name` to `ttlMilliseconds` from now, keeping its value.
+    ///
+    /// A lease that expired but that nobody took meanwhile is still `holder`'s and is renewed.
+    /// - Returns: `false` when `holder` no longer has the lock (released, or expired and taken by another).
+    func renewLock(_ name: String, holder: String, ttlMilliseconds: Int) throws(StorageError) -> Bool
+
+    /// Gives the lock `name` up if `holder` has it; otherwise does nothing.
+    func releaseLock(_ name: String, holder: String) throws(StorageError)
+
+    /// The live holder of the lock `name`, or `nil` when it is free or expired.
+    func lockHolder(_ name: String) throws(StorageError) -> LockHolder?
 }
 
 /// Observes commits in commit order, inside the storage's serialization, and may add operations to the same

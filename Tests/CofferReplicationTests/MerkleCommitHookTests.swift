@@ -51,6 +51,23 @@ private final class UnreadableStorage: Storage {
     private let wrapped: any Storage
     private let failing = Atomic<Bool>(false)
 
+    func acquireLock(_ name: String, holder: String, value: [UInt8], ttlMilliseconds: Int) throws(StorageError) -> Bool
+    {
+        try wrapped.acquireLock(name, holder: holder, value: value, ttlMilliseconds: ttlMilliseconds)
+    }
+
+    func renewLock(_ name: String, holder: String, ttlMilliseconds: Int) throws(StorageError) -> Bool {
+        try wrapped.renewLock(name, holder: holder, ttlMilliseconds: ttlMilliseconds)
+    }
+
+    func releaseLock(_ name: String, holder: String) throws(StorageError) {
+        try wrapped.releaseLock(name, holder: holder)
+    }
+
+    func lockHolder(_ name: String) throws(StorageError) -> LockHolder? {
+        try wrapped.lockHolder(name)
+    }
+
     init(wrapping wrapped: any Storage) {
         self.wrapped = wrapped
     }

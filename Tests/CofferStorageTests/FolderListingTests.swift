@@ -14,6 +14,32 @@ import Testing
         #expect(FolderListing.successor(of: [0xFF, 0xFF]) == nil)
     }
 
+    @Test func textSuccessorReplacesTheLastScalarByTheNextOne() {
+        #expect(FolderListing.successor(ofText: "b/") == "b0")
+        #expect(FolderListing.successor(ofText: "a\u{7F}") == "a\u{80}")
+        #expect(FolderListing.successor(ofText: "a\u{D7FF}") == "a\u{E000}")
+        #expect(FolderListing.successor(ofText: "a\u{10FFFF}\u{10FFFF}") == "b")
+    }
+
+    @Test func textSuccessorOfNothingOrOnlyTheLastScalarDoesNotExist() {
+        #expect(FolderListing.successor(ofText: "") == nil)
+        #expect(FolderListing.successor(ofText: "\u{10FFFF}") == nil)
+    }
+
+    @Test func textSuccessorBoundsEveryKeyWithThePrefixAndNoOther() throws {
+        let prefix = "k/\u{7F}"
+        let bound = Array(try #require(FolderListing.successor(ofText: prefix)).utf8)
+        let inside = ["k/\u{7F}", "k/\u{7F}\u{10FFFF}", "k/\u{7F}z"]
+        let after = ["k/\u{80}", "k/\u{80}a", "k0"]
+
+        for key in inside {
+            #expect(Array(key.utf8).lexicographicallyPrecedes(bound))
+        }
+        for key in after {
+            #expect(!Array(key.utf8).lexicographicallyPrecedes(bound))
+        }
+    }
+
     @Test func directKeyIsListedByName() {
         #expect(FolderListing.entry(forKey: Array("b/c".utf8), prefixLength: 2) == .key("c"))
     }

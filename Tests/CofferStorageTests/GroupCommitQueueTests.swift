@@ -61,6 +61,52 @@ import Testing
         #expect(queue.waitingBatchCount == 0)
     }
 
+    @Test func exclusiveWorkWaitingDuringAGroupRunsBeforeTheBatchesQueuedBehindIt() throws {
+        let queue = GroupCommitQueue()
+        let order = Mutex<[String]>([])
+        let leaderRunning = DispatchSemaphore(value: 0)
+        let releaseLeader = DispatchSemaphore(value: 0)
+        let finished = DispatchGroup()
+
+        func run(_ body: @escaping @Sendable () -> Void) {
+            finished.enter()
+            Thread {
+                body()
+                finished.leave()
+            }.start()
+        }
+
+        run {
+            try? queue.commit([.delete(key: "first")]) { _ in
+                order.withLock { $0.append("first") }
+                leaderRunning.signal()
+                releaseLeader.wait()
+                return .success(())
+            }
+        }
+        leaderRunning.wait()
+        run {
+            try? queue.commit([.delete(key: "queued")]) { _ in
+                order.withLock { $0.append("queued") }
+                return .success(())
+            }
+        }
+        while queue.waitingBatchCount < 1 {
+            sched_yield()
+        }
+        run {
+            try? queue.exclusively { () throws(StorageError) in order.withLock { $0.append("exclusive") } }
+        }
+        // Waits for a state change of the queue, not for time: the exclusive caller must be waiting.
+        while queue.waitingExclusiveCount < 1 {
+            sched_yield()
+        }
+        releaseLeader.signal()
+        finished.wait()
+
+        #expect(order.withLock { $0 } == ["first", "exclusive", "queued"])
+    }
+
     @Test func loneCommitRunsAsAGroupOfOne() throws {
         let queue = GroupCommitQueue()
         let groups = Mutex<[[[StorageOperation]]]>([])

@@ -198,6 +198,55 @@ import Testing
     }
 }
 
+/// HA locks shared by several `SQLiteStorage` instances on one file, as nodes on one host would share it.
+extension SQLiteStorageTests {
+    @Test func twoStoragesOnOneFileSeeAndRespectEachOthersLock() throws {
+        let directory = try TemporaryDirectory()
+        let first = try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 1)
+        let second = try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 1)
+
+        #expect(try first.acquireLock("core/lock", holder: "node-a", value: [1], ttlMilliseconds: 60_000))
+        #expect(try !second.acquireLock("core/lock", holder: "node-b", value: [2], ttlMilliseconds: 60_000))
+        #expect(try second.lockHolder("core/lock")?.value == [1])
+
+        try first.releaseLock("core/lock", holder: "node-a")
+        #expect(try second.acquireLock("core/lock", holder: "node-b", value: [2], ttlMilliseconds: 60_000))
+        #expect(try !first.renewLock("core/lock", holder: "node-a", ttlMilliseconds: 60_000))
+        #expect(try first.lockHolder("core/lock")?.holder == "node-b")
+    }
+
+    @Test func storagesOnOneFileRacingWhileCommittingLeaveOneWinner() throws {
+        let directory = try TemporaryDirectory()
+        let storages = try (0..<3).map { _ in
+            try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 1)
+        }
+        let winners = Mutex<[String]>([])
+        let failures = Atomic<Int>(0)
+
+        runOnThreads(6) { thread in
+            let storage = storages[thread % storages.count]
+            do {
+                // Commits from the same storages keep their writers busy while the locks are contended.
+                try storage.put("busy/\(thread)", [UInt8(thread)])
+                if try storage.acquireLock("race", holder: "node-\(thread)", value: [], ttlMilliseconds: 60_000) {
+                    winners.withLock { $0.append("node-\(thread)") }
+                }
+                try storage.put("busy/\(thread)/after", [UInt8(thread)])
+            } catch {
+                failures.add(1, ordering: .relaxed)
+            }
+        }
+
+        let won = winners.withLock { $0 }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        #expect(won.count == 1)
+        for storage in storages {
+            #expect(try storage.lockHolder("race")?.holder == won.first)
+        }
+        #expect(try storages[0].keys(prefix: "busy/").count == 12)
+    }
+}
+
 /// A second, plain SQLite connection to the same file, standing for another process or an operator.
 private final class OutsideConnection {
     private var handle: OpaquePointer?

@@ -33,6 +33,13 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case inMemory
     /// `SQLiteStorage` in a temporary directory.
     case sqlite
+    /// `PostgreSQLStorage` in a schema of its own on the test process's private server.
+    case postgres
+
+    /// Every backend whose tests can run here: PostgreSQL only when `PostgreSQLTestServer.isEnabled`.
+    static var allCases: [Backend] {
+        PostgreSQLTestServer.isEnabled ? [.inMemory, .sqlite, .postgres] : [.inMemory, .sqlite]
+    }
 
     /// The name shown in test results.
     var testDescription: String { rawValue }
@@ -47,6 +54,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             try withExtendedLifetime(directory) {
                 try body(try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 2))
             }
+        case .postgres:
+            try body(try PostgreSQLTestServer.shared().makeStorage())
         }
     }
 }
@@ -118,6 +127,19 @@ func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         thread.start()
     }
     group.wait()
+}
+
+/// Whether `condition` holds before `timeoutMilliseconds` pass, checking it every few milliseconds; for
+/// states that arrive with time, such as a lease running out, without guessing a fixed sleep.
+func eventually(timeoutMilliseconds: Int = 5_000, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
+    while Date() < deadline {
+        if try condition() {
+            return true
+        }
+        usleep(5_000)
+    }
+    return try condition()
 }
 
 /// The bytes of a string, for values in tests.

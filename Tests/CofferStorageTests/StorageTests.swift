@@ -90,6 +90,18 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
+    func prefixEndingInAnyCharacterMatchesExactlyTheKeysThatStartWithIt(backend: Backend) throws {
+        try backend.withStorage { (storage) throws in
+            let keys = ["a\u{7F}", "a\u{7F}/x", "a\u{7F}\u{10FFFF}", "a\u{80}", "a\u{10FFFF}", "b"]
+            try storage.commit(keys.map { .put(key: $0, value: []) })
+
+            #expect(try storage.keys(prefix: "a\u{7F}") == ["a\u{7F}", "a\u{7F}/x", "a\u{7F}\u{10FFFF}"])
+            #expect(try storage.keys(prefix: "a\u{10FFFF}") == ["a\u{10FFFF}"])
+            #expect(try storage.list(prefix: "a\u{7F}/") == ["x"])
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func batchAppliesItsOperationsInOrder(backend: Backend) throws {
         try backend.withStorage { (storage) throws in
             try storage.put("gone", [1])

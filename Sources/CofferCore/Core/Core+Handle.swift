@@ -7,6 +7,7 @@ extension Core {
     public func handle(_ request: VaultRequest) -> VaultResponse {
         do {
             if let response = try handleUnauthenticated(request) { return response }
+            if isStandby { return try answerAsStandby(request) }
             let wrapping = try Self.requestedWrapping(request)
             if let response = try handleWrappingToken(request) {
                 return try wrapIfRequested(response, wrapping, path: request.path)

@@ -96,7 +96,13 @@ extension Core {
         case .unsealed(let node):
             body["cluster_name"] = .string(node.clusterName)
             body["cluster_id"] = .string(node.clusterID)
-            status = try code("activecode", 200)
+            if isStandby {
+                body["standby"] = true
+                let standbyOK = request.query["standbyok"].map { $0 == "" || $0 == "true" || $0 == "1" } ?? false
+                status = standbyOK ? try code("activecode", 200) : try code("standbycode", 429)
+            } else {
+                status = try code("activecode", 200)
+            }
         }
         _ = try code("standbycode", 429)
         _ = try code("drsecondarycode", 472)
@@ -122,17 +128,23 @@ extension Core {
         ]
     }
 
-    /// The `sys/leader` body; HA arrives with the clustering work, so a node is its own leader.
+    /// The `sys/leader` body: this node when HA is off; the advertised active node when it is on.
     func leaderStatus() -> JSON {
         var body: [String: JSON] = [
-            "ha_enabled": false, "is_self": false, "active_time": "0001-01-01T00:00:00Z",
+            "ha_enabled": .bool(isHAEnabled), "is_self": false, "active_time": "0001-01-01T00:00:00Z",
             "leader_address": "", "leader_cluster_address": "", "performance_standby": false,
             "performance_standby_last_remote_wal": 0,
         ]
-        if case .unsealed(let node) = currentState {
+        guard case .unsealed(let node) = currentState else { return .object(body) }
+        if !isHAEnabled {
             body["is_self"] = true
             body["active_time"] = .string(Clock.rfc3339(node.activeSince))
             body["leader_address"] = .string(configuration.apiAddress)
+        } else if let leader {
+            body["is_self"] = .bool(!isStandby)
+            body["active_time"] = .string(Clock.rfc3339(leader.activeSince))
+            body["leader_address"] = .string(leader.apiAddress)
+            body["leader_cluster_address"] = .string(leader.clusterAddress)
         }
         return .object(body)
     }

@@ -19,6 +19,18 @@ public final class Core: Sendable {
     private let lifecycleObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
     let developmentRootTokenSlot = ReadWriteLock<String?>(nil)
     let rootGenerationSlot = ReadWriteLock<RootGeneration?>(nil)
+    let haSlot = ReadWriteLock(HAStatus())
+    private let servingObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
+
+    /// Registers a callback run when the node starts serving requests itself (unsealed, and the
+    /// active node when HA is on) and when it stops; replication runs only while it serves.
+    public func addServingObserver(_ observer: @escaping @Sendable (_ serving: Bool) -> Void) {
+        servingObservers.write { $0.append(observer) }
+    }
+
+    func notifyServing(_ serving: Bool) {
+        for observer in servingObservers.current { observer(serving) }
+    }
 
     /// Registers a callback run after every unseal (`true`) and seal (`false`), on the thread that
     /// caused it; it must not unseal or seal the node itself.
@@ -44,7 +56,18 @@ public final class Core: Sendable {
         state = ReadWriteLock(configured == nil ? .uninitialized : .sealed(UnsealProgress()))
     }
 
-    var currentState: NodeState { state.current }
+    /// The state; an uninitialized node looks at storage again, since another node of its cluster
+    /// sharing that storage may have initialized it meanwhile.
+    var currentState: NodeState {
+        let current = state.current
+        guard case .uninitialized = current, (try? storage.get(SealPaths.configuration)) ?? nil != nil else {
+            return current
+        }
+        return state.write { state -> NodeState in
+            if case .uninitialized = state { state = .sealed(UnsealProgress()) }
+            return state
+        }
+    }
 
     func replaceState(_ newState: NodeState) {
         state.write { $0 = newState }
@@ -177,7 +200,11 @@ public final class Core: Sendable {
             try finishUnseal(keyring)
             return try sealStatus()
         }
-        if !isSealed, !wasUnsealed { notifyLifecycle(unsealed: true) }
+        if !isSealed, !wasUnsealed {
+            haSlot.write { $0.sealReason = nil }
+            notifyLifecycle(unsealed: true)
+            if isServing { notifyServing(true) }
+        }
         return status
     }
 
@@ -220,6 +247,7 @@ public final class Core: Sendable {
 
     /// Drops every key and cache from memory.
     public func seal() {
+        let wasServing = isServing
         let sealedNow = lifecycleLock.withLock { _ -> Bool in
             guard case .unsealed(let node) = currentState else { return false }
             node.tokens.clearCache()
@@ -230,7 +258,14 @@ public final class Core: Sendable {
             logger.info("sealed")
             return true
         }
-        if sealedNow { notifyLifecycle(unsealed: false) }
+        if sealedNow {
+            haSlot.write {
+                $0.active = false
+                $0.leader = nil
+            }
+            if wasServing { notifyServing(false) }
+            notifyLifecycle(unsealed: false)
+        }
     }
 
     // MARK: Rotation

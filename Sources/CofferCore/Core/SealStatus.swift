@@ -11,6 +11,8 @@ public struct SealStatus: Sendable, Equatable {
     public var clusterName: String?
     public var clusterID: String?
     public var storageType: String
+    /// Why the node sealed itself, if it did.
+    public var warning: String?
 
     /// The JSON body.
     public func json() -> JSON {
@@ -22,6 +24,7 @@ public struct SealStatus: Sendable, Equatable {
         ]
         if let clusterName { body["cluster_name"] = .string(clusterName) }
         if let clusterID { body["cluster_id"] = .string(clusterID) }
+        if let warning { body["warnings"] = .strings([warning]) }
         return .object(body)
     }
 }
@@ -36,6 +39,7 @@ extension Core {
         case .uninitialized:
             return status
         case .sealed(let progress):
+            status.warning = haSlot.current.sealReason
             let seal = try sealConfigurationForStatus()
             status.initialized = true
             status.threshold = seal.secretThreshold

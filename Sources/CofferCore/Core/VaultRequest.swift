@@ -12,6 +12,8 @@ public struct VaultRequest: Sendable {
     public var body: JSON?
     /// The client token from `X-Vault-Token` or `Authorization: Bearer`.
     public var token: String?
+    /// `X-Vault-No-Request-Forwarding`: a standby answers 307 instead of forwarding.
+    public var noForward: Bool = false
     /// The `X-Vault-Wrap-TTL` in seconds: wrap a successful response for this long.
     public var wrapTTL: Int64?
     /// The `X-Vault-Wrap-Format` (`jwt`, or absent for an opaque token).

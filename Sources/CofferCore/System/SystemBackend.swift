@@ -17,6 +17,10 @@ struct SystemBackend {
             guard operation == .update else { throw CofferError.unsupportedOperation }
             core.seal()
             return VaultResponse(status: 204)
+        case "step-down":
+            guard operation == .update else { throw CofferError.unsupportedOperation }
+            try core.stepDownRequested()
+            return VaultResponse(status: 204)
         case "rotate":
             guard operation == .update else { throw CofferError.unsupportedOperation }
             _ = try core.rotate()

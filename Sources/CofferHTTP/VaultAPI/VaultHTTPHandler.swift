@@ -36,6 +36,7 @@ public struct VaultHTTPHandler: HTTPHandler {
             return Self.render(.error(error), method: method)
         }
         vaultRequest.wrapFormat = request.header("x-vault-wrap-format")
+        vaultRequest.noForward = !(request.header("x-vault-no-request-forwarding") ?? "").isEmpty
         let response = core.handle(vaultRequest)
         logger.trace("request served", ["http.method": method, "http.status": "\(response.status)"])
         return Self.render(response, method: method)

@@ -1,0 +1,98 @@
+import CofferBase
+import CofferStorage
+
+extension Core {
+    /// Turns HA on: from now on an unsealed node is a standby until the HA layer makes it active.
+    public func enableHA(_ extensionObject: any HAExtension) {
+        haSlot.write {
+            $0.enabled = true
+            $0.extensionObject = extensionObject
+        }
+    }
+
+    /// Whether HA is on.
+    public var isHAEnabled: Bool { haSlot.current.enabled }
+
+    /// Whether this node serves requests itself: unsealed, and active when HA is on.
+    public var isServing: Bool {
+        let ha = haSlot.current
+        return !isSealed && (!ha.enabled || ha.active)
+    }
+
+    /// Whether this node is an unsealed standby.
+    public var isStandby: Bool {
+        let ha = haSlot.current
+        return ha.enabled && !ha.active && !isSealed
+    }
+
+    /// The active node as last seen, `nil` when unknown.
+    public var leader: LeaderAdvertisement? { haSlot.current.leader }
+
+    /// Makes this node active (with its own advertisement) or a standby (with the active node's,
+    /// if known). Becoming active reloads every cache from the shared storage, which another node
+    /// may have changed since this one unsealed.
+    public func setActive(_ active: Bool, leader: LeaderAdvertisement?) throws(CofferError) {
+        let wasServing = isServing
+        if active, !haSlot.current.active { try reloadFromStorage() }
+        haSlot.write {
+            $0.active = active
+            $0.leader = leader
+        }
+        let serving = isServing
+        if serving != wasServing {
+            logger.info(serving ? "became the active node" : "became a standby")
+            notifyServing(serving)
+        }
+    }
+
+    /// Rebuilds the unsealed subsystems from storage.
+    func reloadFromStorage() throws(CofferError) {
+        guard case .unsealed = currentState, let keyring = barrier.currentKeyring else { throw CofferError.sealed }
+        let identity = try barrier.get(Self.identityKey).flatMap { try? JSON.parse($0) }
+        let node = try UnsealedNode(
+            barrier: barrier, clusterName: identity?["name"]?.stringValue ?? configuration.clusterName,
+            clusterID: identity?["id"]?.stringValue ?? "")
+        _ = keyring
+        replaceState(.unsealed(node))
+    }
+
+    /// Whether the keyring in storage still opens with this node's root key. A standby unsealed
+    /// before its cluster took another cluster's keys (activation as a secondary) must not serve.
+    public func keysMatchStorage() -> Bool {
+        guard let current = barrier.currentKeyring else { return false }
+        guard let sealed = try? storage.get(SealPaths.keyring) else { return false }
+        return UnsealKey.openKeyring(sealed, rootKey: current.rootKey) != nil
+    }
+
+    /// Seals this node and records why, for its log and `sys/seal-status`.
+    public func sealRefusingToServe(reason: String) {
+        logger.error("sealing this node instead of serving", ["reason": reason])
+        haSlot.write { $0.sealReason = reason }
+        seal()
+    }
+
+    /// A standby's answer: forwarded to the active node, or a 307 to it.
+    func answerAsStandby(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
+        let ha = haSlot.current
+        if !request.noForward, let forwarded = ha.extensionObject?.forwardToActive(request) { return forwarded }
+        guard let leader = ha.leader, !leader.apiAddress.isEmpty else {
+            throw CofferError(status: 503, "no active node found for this cluster")
+        }
+        var location = leader.apiAddress
+        while location.hasSuffix("/") { location.removeLast() }
+        location += "/v1/" + request.path
+        if !request.query.isEmpty {
+            location +=
+                "?" + request.query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        }
+        return VaultResponse(status: 307, headers: [("Location", location)])
+    }
+
+    /// `sys/step-down` on the active node.
+    func stepDownRequested() throws(CofferError) {
+        guard let ha = haSlot.current.extensionObject, haSlot.current.active else {
+            throw CofferError.badRequest("this node is not the active node of an HA cluster")
+        }
+        ha.stepDown()
+    }
+}

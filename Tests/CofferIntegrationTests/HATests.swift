@@ -1,0 +1,108 @@
+import CofferBase
+import Foundation
+import Testing
+
+/// Three agents over one SQLite file: one active node, two standbys (DESIGN.md §5).
+@Suite(.serialized)
+struct HATests {
+    final class Member: @unchecked Sendable {  // Driven by one test at a time.
+        let name: String
+        let port = freePort()
+        let clusterPort = freePort()
+        let configFile: String
+        let directory: URL
+        var process: AgentProcess?
+
+        init(name: String, directory: URL, database: String) throws {
+            self.name = name
+            self.directory = directory
+            configFile = directory.appendingPathComponent("\(name).yaml").path
+            let config = """
+                node: { name: \(name), cluster: ha }
+                api: { address: 127.0.0.1:\(port), plaintext: true }
+                cluster: { address: 127.0.0.1:\(clusterPort) }
+                storage: { sqlite: { path: \(database) } }
+                ha: { lockTTLMilliseconds: 1500, pollMilliseconds: 100 }
+                """
+            try config.write(toFile: configFile, atomically: true, encoding: .utf8)
+        }
+
+        var address: String { "http://127.0.0.1:\(port)" }
+        func client(_ token: String? = nil) -> VaultTestClient { VaultTestClient(baseURL: address, token: token) }
+
+        func start() throws {
+            process = try AgentProcess(arguments: ["agent", "--config", configFile], directory: directory)
+            try #require(eventually { (try? client().get("sys/seal-status")) != nil }, "\(name) did not start")
+        }
+
+        var health: Int { (try? client().get("sys/health").status) ?? 0 }
+    }
+
+    @Test func oneActiveStandbysRedirectAndAStandbyTakesOverAfterKill9() throws {
+        let directory = try temporaryDirectory()
+        let database = directory.appendingPathComponent("cluster.db").path
+        let members = try ["ha-a", "ha-b", "ha-c"].map {
+            try Member(name: $0, directory: directory, database: database)
+        }
+        defer { for member in members { member.process?.kill() } }
+        for member in members { try member.start() }
+
+        let initReply = try members[0].client().put("sys/init", ["secret_shares": 1, "secret_threshold": 1])
+        let share = try #require(initReply.json?["keys"]?.stringArray?.first)
+        let root = try #require(initReply.json?["root_token"]?.stringValue)
+        for member in members {
+            #expect(try member.client().put("sys/unseal", ["key": .string(share)]).json?["sealed"] == false)
+        }
+        #expect(
+            eventually {
+                members.filter { $0.health == 200 }.count == 1 && members.filter { $0.health == 429 }.count == 2
+            })
+        let active = try #require(members.first { $0.health == 200 })
+        let standbys = members.filter { $0 !== active }
+
+        #expect(try active.client(root).put("sys/mounts/kv", ["type": "kv-v2"]).status == 204)
+        var written = 0
+        for index in 0..<20 {
+            if try active.client(root).put("kv/data/s\(index)", ["data": ["v": .string("\(index)")]]).status == 200 {
+                written += 1
+            }
+        }
+        #expect(written == 20)
+
+        let standby = standbys[0]
+        let leader = try standby.client().get("sys/leader").json
+        #expect(leader?["ha_enabled"] == true)
+        #expect(leader?["is_self"] == false)
+        #expect(leader?["leader_address"]?.stringValue == active.address)
+        #expect(try standby.client().get("sys/health?standbyok=true").status == 200)
+        let redirected = try standby.client(root).send(
+            "GET", "kv/data/s1", headers: [("X-Vault-No-Request-Forwarding", "true")])
+        #expect(redirected.status == 307)
+        #expect(try standby.client(root).get("kv/data/s1").status == 307)
+
+        // kill -9 the active node: a standby takes the lock once its lease runs out.
+        let killedAt = Date()
+        active.process?.kill()
+        var newActive: Member?
+        let tookOver = eventually(timeout: 15) {
+            newActive = standbys.first {
+                (try? $0.client(root).put("kv/data/after", ["data": ["v": "x"]]).status) == 200
+            }
+            return newActive != nil
+        }
+        #expect(tookOver, "no standby took over")
+        let failover = Date().timeIntervalSince(killedAt)
+        #expect(failover < 10, "failover took \(failover) s")
+        let survivor = try #require(newActive)
+        for index in 0..<20 {
+            #expect(
+                try survivor.client(root).get("kv/data/s\(index)").json?["data"]?["data"]?["v"] == .string("\(index)"))
+        }
+
+        // Step-down hands the lock to the remaining standby.
+        let other = try #require(standbys.first { $0 !== survivor })
+        #expect(try survivor.client(root).put("sys/step-down", [:]).status == 204)
+        #expect(eventually(timeout: 15) { other.health == 200 })
+        #expect(eventually { survivor.health == 429 })
+    }
+}
