@@ -41,7 +41,8 @@ let package = Package(
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
-        .testTarget(name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite", "CPostgres"]),
+        .testTarget(
+            name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite", "CPostgres", "CofferTestSupport"]),
         .testTarget(name: "CofferYAMLTests", dependencies: ["CofferYAML"]),
         .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
         .target(name: "CofferTestSupport", path: "Tests/CofferTestSupport"),
@@ -51,6 +52,7 @@ let package = Package(
             name: "CofferReplicationTests",
             dependencies: ["CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite"]),
         .testTarget(name: "CofferAgentTests", dependencies: ["CofferAgent", "CofferYAML"]),
-        .testTarget(name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto"]),
+        .testTarget(
+            name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto", "CofferTestSupport"]),
     ]
 )

@@ -43,6 +43,11 @@ public final class Agent: Sendable {
                 throw AgentError("cannot open storage: \(error)")
             }
             storageType = "sqlite"
+        case .postgresql(let connection):
+            do { storage = try PostgreSQLStorage(connectionString: connection) } catch {
+                throw AgentError("cannot open storage: \(error)")
+            }
+            storageType = "postgresql"
         }
         guard let (host, port) = HostPort.parse(configuration.apiAddress) else {
             throw AgentError("api address \"\(configuration.apiAddress)\" is not host:port")

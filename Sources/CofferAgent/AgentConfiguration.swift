@@ -11,6 +11,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// Where the node keeps its data.
     public enum StorageChoice: Sendable, Equatable {
         case sqlite(path: String, synchronous: String)
+        /// A libpq connection string, for clusters whose nodes live on different hosts.
+        case postgresql(connection: String)
         case inMemory
     }
 

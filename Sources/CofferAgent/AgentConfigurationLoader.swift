@@ -56,17 +56,21 @@ public enum AgentConfigurationLoader {
         let maxRequestBytes = try api.optional("maxRequestBytes")?.int(in: 1024...(1 << 30)) ?? 32 << 20
 
         let storageObject = try document.required("storage").object()
-        try storageObject.rejectUnknownKeys(allowed: ["sqlite", "inmem"])
+        try storageObject.rejectUnknownKeys(allowed: ["sqlite", "postgresql", "inmem"])
         let storage: AgentConfiguration.StorageChoice
         if let sqliteField = storageObject.optional("sqlite") {
             let sqlite = try sqliteField.object()
             try sqlite.rejectUnknownKeys(allowed: ["path", "synchronous"])
             let synchronous = try sqlite.optional("synchronous")?.oneOf(SynchronousMode.self) ?? .full
             storage = .sqlite(path: try sqlite.required("path").nonEmptyString(), synchronous: synchronous.rawValue)
+        } else if let postgresField = storageObject.optional("postgresql") {
+            let postgres = try postgresField.object()
+            try postgres.rejectUnknownKeys(allowed: ["connection"])
+            storage = .postgresql(connection: try postgres.required("connection").nonEmptyString())
         } else if storageObject.contains("inmem") {
             storage = .inMemory
         } else {
-            throw storageObject.field.error("needs one of sqlite or inmem")
+            throw storageObject.field.error("needs one of sqlite, postgresql or inmem")
         }
 
         var level = LogLevel.info

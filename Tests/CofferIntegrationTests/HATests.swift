@@ -1,4 +1,5 @@
 import CofferBase
+import CofferTestSupport
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ struct HATests {
         let directory: URL
         var process: AgentProcess?
 
-        init(name: String, directory: URL, database: String) throws {
+        init(name: String, directory: URL, storage: String) throws {
             self.name = name
             self.directory = directory
             configFile = directory.appendingPathComponent("\(name).yaml").path
@@ -21,7 +22,7 @@ struct HATests {
                 node: { name: \(name), cluster: ha }
                 api: { address: 127.0.0.1:\(port), plaintext: true }
                 cluster: { address: 127.0.0.1:\(clusterPort) }
-                storage: { sqlite: { path: \(database) } }
+                storage: \(storage)
                 ha: { lockTTLMilliseconds: 1500, pollMilliseconds: 100 }
                 """
             try config.write(toFile: configFile, atomically: true, encoding: .utf8)
@@ -38,11 +39,27 @@ struct HATests {
         var health: Int { (try? client().get("sys/health").status) ?? 0 }
     }
 
-    @Test func oneActiveStandbysRedirectAndAStandbyTakesOverAfterKill9() throws {
+    enum Backend: String, CaseIterable, Sendable {
+        case sqlite, postgresql
+    }
+
+    /// The agents' `storage:` setting; PostgreSQL is a private server this test process starts.
+    private func storageSetting(_ backend: Backend, directory: URL) throws -> String {
+        switch backend {
+        case .sqlite:
+            return "{ sqlite: { path: \(directory.appendingPathComponent("cluster.db").path) } }"
+        case .postgresql:
+            let server = try PostgreSQLTestServer.shared()
+            return "{ postgresql: { connection: \"\(server.administrationConnectionString)\" } }"
+        }
+    }
+
+    @Test(arguments: Backend.allCases.filter { $0 == .sqlite || PostgreSQLTestServer.isEnabled })
+    func oneActiveStandbysRedirectAndAStandbyTakesOverAfterKill9(backend: Backend) throws {
         let directory = try temporaryDirectory()
-        let database = directory.appendingPathComponent("cluster.db").path
+        let storage = try storageSetting(backend, directory: directory)
         let members = try ["ha-a", "ha-b", "ha-c"].map {
-            try Member(name: $0, directory: directory, database: database)
+            try Member(name: $0, directory: directory, storage: storage)
         }
         defer { for member in members { member.process?.kill() } }
         for member in members { try member.start() }

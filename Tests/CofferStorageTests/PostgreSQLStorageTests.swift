@@ -1,3 +1,4 @@
+import CofferTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -15,7 +16,7 @@ struct PostgreSQLStorageTests {
     }
 
     @Test func serverThatIsNotListeningFailsAsUnavailableAtOnce() throws {
-        let port = try freePort()
+        let port = try PostgreSQLTestServer.freePort()
         let started = Date()
 
         let error = #expect(throws: StorageError.self) {
@@ -162,7 +163,7 @@ struct PostgreSQLStorageTests {
 
     @Test func callsWhileTheDatabaseRefusesConnectionsFailAsUnavailableThenRecover() throws {
         let server = try PostgreSQLTestServer.shared()
-        let database = "refusing_\(try freePort())"
+        let database = "refusing_\(try PostgreSQLTestServer.freePort())"
         try server.execute("CREATE DATABASE \(database)")
         let connectionString =
             "host=127.0.0.1 port=\(server.port) user=coffer dbname=\(database) application_name=\(database)"
