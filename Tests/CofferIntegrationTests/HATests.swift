@@ -87,6 +87,8 @@ struct HATests {
         #expect(written == 20)
 
         let standby = standbys[0]
+        #expect(
+            eventually { (try? standby.client().get("sys/leader").json?["leader_address"]) == .string(active.address) })
         let leader = try standby.client().get("sys/leader").json
         #expect(leader?["ha_enabled"] == true)
         #expect(leader?["is_self"] == false)

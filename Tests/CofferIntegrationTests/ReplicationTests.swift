@@ -148,7 +148,9 @@ struct ReplicationTests {
 struct DevReplicationTests {
     @Test func devSecondaryInheritsThePrimarysRootToken() throws {
         let directory = try temporaryDirectory()
-        let (primaryPort, secondaryPort) = (freePort(), freePort())
+        let primaryPort = freePortWithFreeSuccessor()
+        var secondaryPort = freePortWithFreeSuccessor()
+        while abs(secondaryPort - primaryPort) <= 1 { secondaryPort = freePortWithFreeSuccessor() }
         let primaryAgent = try AgentProcess(
             arguments: [
                 "agent", "--dev", "--dev-root-token-id", "dev-primary-root", "--dev-listen-address",

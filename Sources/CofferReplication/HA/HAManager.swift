@@ -119,7 +119,13 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
         guard
             try storage.acquireLock(
                 Self.lockName, holder: configuration.nodeName, value: advertisement, ttlMilliseconds: ttl)
-        else { return }
+        else {
+            // Another node won the race: learn where it is now rather than at the next poll.
+            if let holder = try storage.lockHolder(Self.lockName) {
+                try? core.setActive(false, leader: Self.leader(from: holder))
+            }
+            return
+        }
         guard core.keysMatchStorage() else {
             try? storage.releaseLock(Self.lockName, holder: configuration.nodeName)
             core.sealRefusingToServe(
