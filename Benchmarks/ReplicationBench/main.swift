@@ -26,6 +26,7 @@ struct BenchNode: Sendable {
             storage: storage, logger: logger)
         replication = try ReplicationManager(
             core: core, storage: storage,
+            clusterPort: ClusterPort(host: "127.0.0.1", port: clusterPort, logger: logger),
             configuration: ReplicationConfiguration(
                 listenHost: "127.0.0.1", listenPort: clusterPort,
                 advertiseAddress: "https://127.0.0.1:\(clusterPort)", apiAddress: "http://127.0.0.1:\(apiPort)"),

@@ -23,6 +23,7 @@ public final class Agent: Sendable {
     private let server: HTTPServer
     private let replication: ReplicationManager
     private let ha: HAManager?
+    private let clusterPort: ClusterPort
     private let logger: Logger
 
     /// Opens storage, builds the core and the listener; nothing listens until `start()`.
@@ -60,29 +61,32 @@ public final class Agent: Sendable {
         } catch {
             throw AgentError("cannot open the node: \(error)")
         }
-        guard let (clusterHost, clusterPort) = configuration.clusterListenAddress else {
+        guard let (clusterHost, clusterPortNumber) = configuration.clusterListenAddress else {
             throw AgentError("cluster address is not host:port")
         }
+        let clusterPort = ClusterPort(host: clusterHost, port: clusterPortNumber, logger: logger)
+        self.clusterPort = clusterPort
         if let settings = configuration.ha {
             var haConfiguration = HAConfiguration(
                 nodeName: configuration.nodeName, apiAddress: configuration.advertiseAddress,
-                clusterAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPort)")
+                clusterAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPortNumber)")
             haConfiguration.lockTTLMilliseconds = settings.lockTTLMilliseconds
             haConfiguration.pollMilliseconds = settings.pollMilliseconds
             ha = HAManager(
-                core: core, storage: storage, configuration: haConfiguration, logger: logger.named("coffer.ha"))
+                core: core, storage: storage, clusterPort: clusterPort, configuration: haConfiguration,
+                logger: logger.named("coffer.ha"))
         } else {
             ha = nil
         }
         var replicationConfiguration = ReplicationConfiguration(
-            listenHost: clusterHost, listenPort: clusterPort,
-            advertiseAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPort)",
+            listenHost: clusterHost, listenPort: clusterPortNumber,
+            advertiseAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPortNumber)",
             apiAddress: configuration.advertiseAddress)
         replicationConfiguration.walMaxRecords = configuration.walMaxRecords
         replicationConfiguration.walMaxBytes = configuration.walMaxBytes
         do {
             replication = try ReplicationManager(
-                core: core, storage: storage, configuration: replicationConfiguration,
+                core: core, storage: storage, clusterPort: clusterPort, configuration: replicationConfiguration,
                 logger: logger.named("coffer.replication"))
         } catch {
             throw AgentError("cannot start replication: \(error)")
@@ -121,6 +125,7 @@ public final class Agent: Sendable {
         server.stop()
         ha?.shutdown()
         replication.suspend()
+        clusterPort.stop()
         core.seal()
         logger.info("agent stopped", ["node.name": configuration.nodeName])
     }

@@ -14,13 +14,14 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
     // `components`, an rwlock-protected snapshot.
     struct Components {
         var wal: WriteAheadLog?
-        var listener: ClusterListener?
+        var servesReplication = false
         var link: SecondaryLink?
         var streamers: [ObjectIdentifier: PrimaryStreamer] = [:]
     }
 
     let core: Core
     let storage: any Storage
+    let clusterPort: ClusterPort
     let configuration: ReplicationConfiguration
     let logger: Logger
     let merkle = MerkleIndex()
@@ -33,10 +34,12 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
 
     /// Attaches to a core and its physical storage; nothing runs until the node unseals.
     public init(
-        core: Core, storage: any Storage, configuration: ReplicationConfiguration, logger: Logger
+        core: Core, storage: any Storage, clusterPort: ClusterPort, configuration: ReplicationConfiguration,
+        logger: Logger
     ) throws(CofferError) {
         self.core = core
         self.storage = storage
+        self.clusterPort = clusterPort
         self.configuration = configuration
         self.logger = logger
         do { applier = try WALApplier(storage: storage) } catch {
@@ -85,7 +88,7 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
             current = Components()
             return old
         }
-        stopping.listener?.stop()
+        if stopping.servesReplication { clusterPort.withdraw(Self.alpn) }
         stopping.link?.stop()
         for streamer in stopping.streamers.values { streamer.stop() }
         storage.setCommitHook(nil)
@@ -109,11 +112,9 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
                 throw .internalError("cannot open the WAL: \(error)")
             }
             storage.setCommitHook(CommitHookChain([wal, merkle.hook(storage: storage)]))
-            let listener = try makeListener(current)
-            components.write {
-                $0.wal = wal
-                $0.listener = listener
-            }
+            components.write { $0.wal = wal }
+            try serveReplication(current)
+            components.write { $0.servesReplication = true }
             core.setReplicatedWrites(current.fencedBy.isEmpty ? .allowed : .refused(Self.fencedError(current.fencedBy)))
             if !current.formerPrimaryAddresses.isEmpty { startAnnouncer(current) }
             logger.info("replication primary running", ["replication.cluster_id": current.clusterID])

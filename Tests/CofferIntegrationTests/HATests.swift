@@ -97,15 +97,20 @@ struct HATests {
         let redirected = try standby.client(root).send(
             "GET", "kv/data/s1", headers: [("X-Vault-No-Request-Forwarding", "true")])
         #expect(redirected.status == 307)
-        #expect(try standby.client(root).get("kv/data/s1").status == 307)
+        // Without the header the standby forwards over the cluster port (coffer-fw-v1).
+        #expect(try standby.client(root).get("kv/data/s1").json?["data"]?["data"]?["v"] == "1")
+        #expect(try standby.client(root).put("kv/data/via-standby", ["data": ["v": "fw"]]).status == 200)
+        #expect(try active.client(root).get("kv/data/via-standby").json?["data"]?["data"]?["v"] == "fw")
+        #expect(try standby.client("hvs.bogus").get("kv/data/s1").status == 403)
 
         // kill -9 the active node: a standby takes the lock once its lease runs out.
         let killedAt = Date()
         active.process?.kill()
         var newActive: Member?
         let tookOver = eventually(timeout: 15) {
+            // The new active node: healthy as active, and taking a write itself.
             newActive = standbys.first {
-                (try? $0.client(root).put("kv/data/after", ["data": ["v": "x"]]).status) == 200
+                $0.health == 200 && (try? $0.client(root).put("kv/data/after", ["data": ["v": "x"]]).status) == 200
             }
             return newActive != nil
         }

@@ -16,15 +16,21 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
 
     let core: Core
     let storage: any Storage
+    let clusterPort: ClusterPort
     let configuration: HAConfiguration
+    let forwardingPool = Mutex<[ClusterConnection]>([])
+    let forwardCounter = Atomic<UInt64>(0)
     let logger: Logger
     private let generation = Atomic<Int>(0)
     private let stepDownUntil = Atomic<UInt64>(0)
     private let thread = Mutex<DetachedThread?>(nil)
 
-    public init(core: Core, storage: any Storage, configuration: HAConfiguration, logger: Logger) {
+    public init(
+        core: Core, storage: any Storage, clusterPort: ClusterPort, configuration: HAConfiguration, logger: Logger
+    ) {
         self.core = core
         self.storage = storage
+        self.clusterPort = clusterPort
         self.configuration = configuration
         self.logger = logger
         core.enableHA(self)
@@ -66,6 +72,7 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
 
     private func stopElection() {
         _ = generation.add(1, ordering: .sequentiallyConsistent)
+        withdrawForwarding()
         try? storage.releaseLock(Self.lockName, holder: configuration.nodeName)
     }
 
@@ -138,6 +145,7 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
             clusterAddress: configuration.clusterAddress, activeSince: Clock.now())
         do {
             try core.setActive(true, leader: me)
+            serveForwarding()
         } catch {
             logger.error("could not become active", ["error": "\(error)"])
             try? storage.releaseLock(Self.lockName, holder: configuration.nodeName)
@@ -145,15 +153,13 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
     }
 
     private func becomeStandby(leader: LeaderAdvertisement?) {
+        withdrawForwarding()
         do { try core.setActive(false, leader: leader) } catch {
             logger.error("could not become a standby", ["error": "\(error)"])
         }
     }
 
     // MARK: HAExtension
-
-    /// Forwarding over the cluster port is not built yet: standbys redirect with a 307.
-    public func forwardToActive(_ request: VaultRequest) -> VaultResponse? { nil }
 
     public func stepDown() {
         stepDownUntil.store(

@@ -49,7 +49,8 @@ extension ReplicationManager {
         }
     }
 
-    func makeListener(_ current: ReplicationState) throws(CofferError) -> ClusterListener {
+    /// Serves the replication protocol on the node's cluster port.
+    func serveReplication(_ current: ReplicationState) throws(CofferError) {
         let identity = ClusterTLSIdentity(
             certificateChainPEM: current.serverCertificatePEM, privateKeyPEM: current.serverKeyPEM,
             trustedCAPEM: current.caCertificatePEM)
@@ -57,14 +58,12 @@ extension ReplicationManager {
             guard let self else { return }
             PrimaryStreamer(manager: self, connection: connection).run()
         }
+        let proto = ClusterProtocol(
+            alpn: Self.alpn, trustedCAPEM: current.caCertificatePEM, serverIdentity: identity, handler: handler)
         do {
-            return try ClusterListener(
-                host: configuration.listenHost, port: configuration.listenPort, identity: identity,
-                protocols: [ClusterProtocol(alpn: Self.alpn, trustedCAPEM: current.caCertificatePEM, handler: handler)],
-                peerFilter: { [weak self] _, peer in self?.isAdmitted(peer) ?? false },
-                logger: logger.named("coffer.replication.listener"))
+            try clusterPort.serve(.init(proto: proto) { [weak self] peer in self?.isAdmitted(peer) ?? false })
         } catch {
-            throw CofferError.internalError("cannot start the cluster listener: \(error)")
+            throw CofferError.internalError("cannot serve replication on the cluster port: \(error)")
         }
     }
 
@@ -133,8 +132,7 @@ extension ReplicationManager {
             current.secondaries[position].revoked = true
             try saveState(current)
         }
-        let listener = components.current.listener
-        _ = listener?.closeConnections { _, peer in peer.commonName == id }
+        clusterPort.closeConnections(alpn: Self.alpn) { peer in peer.commonName == id }
         logger.info("secondary revoked", ["replication.secondary_id": id])
         return LogicalResponse()
     }
