@@ -130,3 +130,70 @@ struct HATests {
         #expect(eventually { survivor.health == 429 })
     }
 }
+
+/// A secondary cluster with HA: after activation its nodes open with the primary's shares, a node
+/// still holding the old keys seals itself instead of serving, and a new active node resumes the stream.
+@Suite(.serialized)
+struct SecondaryClusterHATests {
+    @Test func failoverOnASecondaryClusterResumesStreamingAndOldKeysRefuseToServe() throws {
+        let primary = try ReplicationNode(name: "dc1")
+        try primary.start()
+        let primaryShares = try primary.initialize(shares: 3, threshold: 2)
+        #expect(try primary.client.put("sys/replication/primary/enable", [:]).status == 204)
+        #expect(try primary.client.put("sys/mounts/kv", ["type": "kv-v2"]).status == 204)
+        #expect(try primary.client.put("kv/data/a", ["data": ["v": "before"]]).status == 200)
+
+        let directory = try temporaryDirectory()
+        let storage = "{ sqlite: { path: \(directory.appendingPathComponent("dc2.db").path) } }"
+        let first = try HATests.Member(name: "dc2-a", directory: directory, storage: storage)
+        let second = try HATests.Member(name: "dc2-c", directory: directory, storage: storage)
+        defer { for member in [first, second] { member.process?.kill() } }
+        try first.start()
+        try second.start()
+        let initReply = try first.client().put("sys/init", ["secret_shares": 1, "secret_threshold": 1])
+        let oldShare = try #require(initReply.json?["keys"]?.stringArray?.first)
+        let oldRoot = try #require(initReply.json?["root_token"]?.stringValue)
+        for member in [first, second] {
+            #expect(try member.client().put("sys/unseal", ["key": .string(oldShare)]).json?["sealed"] == false)
+        }
+        #expect(eventually { [first, second].filter { $0.health == 200 }.count == 1 })
+        let active = try #require([first, second].first { $0.health == 200 })
+        let oldKeyStandby = active === first ? second : first
+
+        let issued = try primary.client.put("sys/replication/primary/secondary-token", ["id": "dc2"])
+        let token = try #require(issued.json?["wrap_info"]?["token"]?.stringValue)
+        let enabled = try active.client(oldRoot).put("sys/replication/secondary/enable", ["token": .string(token)])
+        #expect(enabled.status == 200, "\(enabled.raw)")
+        let streaming = { (member: HATests.Member) -> Bool in
+            (try? member.client().get("sys/replication/status").json?["data"]?["performance"]?["state"])
+                == "stream-wals"
+        }
+        #expect(eventually { streaming(active) })
+
+        // The active node dies; the only other node still holds the secondary's old keys and must
+        // seal itself rather than serve.
+        active.process?.kill()
+        #expect(
+            eventually(timeout: 15) { (try? oldKeyStandby.client().get("sys/seal-status").json?["sealed"]) == true })
+        let sealStatus = try oldKeyStandby.client().get("sys/seal-status").json
+        #expect(sealStatus?["warnings"]?.stringArray?.first?.contains("no longer opens") == true)
+        #expect(try oldKeyStandby.client().put("sys/unseal", ["key": .string(oldShare)]).status == 400)
+
+        // A node unsealed with the primary's shares takes over and resumes the stream.
+        #expect(try primary.client.put("kv/data/b", ["data": ["v": "during-failover"]]).status == 200)
+        let replacement = try HATests.Member(name: "dc2-b", directory: directory, storage: storage)
+        defer { replacement.process?.kill() }
+        try replacement.start()
+        for share in primaryShares.prefix(2) {
+            #expect(try replacement.client().put("sys/unseal", ["key": .string(share)]).status == 200)
+        }
+        #expect(eventually(timeout: 15) { replacement.health == 200 && streaming(replacement) })
+        let secondaryRoot = try replacement.client().generateRoot(primaryShares)
+        #expect(
+            eventually {
+                (try? replacement.client(secondaryRoot).get("kv/data/b").json?["data"]?["data"]?["v"])
+                    == "during-failover"
+            })
+        #expect(try replacement.client(secondaryRoot).get("kv/data/a").json?["data"]?["data"]?["v"] == "before")
+    }
+}

@@ -67,17 +67,7 @@ final class ReplicationNode: @unchecked Sendable {  // Driven by one test at a t
 
     /// A new root token from unseal shares through `sys/generate-root` and its OTP encoding.
     func generateRoot(_ shares: [String]) throws -> String {
-        let attempt = try client.put("sys/generate-root/attempt", [:])
-        let otp = try #require(attempt.json?["otp"]?.stringValue, "generate-root: \(attempt.raw)")
-        let nonce = try #require(attempt.json?["nonce"]?.stringValue)
-        var encoded = ""
-        for share in shares where encoded.isEmpty {
-            let reply = try client.put("sys/generate-root/update", ["key": .string(share), "nonce": .string(nonce)])
-            try #require(reply.status == 200, "generate-root update: \(reply.raw)")
-            encoded = reply.json?["encoded_token"]?.stringValue ?? ""
-        }
-        let bytes = try #require(Base64.decode(encoded))
-        return String(decoding: zip(bytes, Array(otp.utf8)).map { $0 ^ $1 }, as: UTF8.self)
+        try client.generateRoot(shares)
     }
 
     /// The `performance` replication status.
@@ -136,5 +126,22 @@ struct ReplicatedPair {
                 && primaryStatus["merkle_root"] == secondaryStatus["merkle_root"]
                 && primaryStatus["last_wal"] == secondaryStatus["last_remote_wal"]
         }
+    }
+}
+
+extension VaultTestClient {
+    /// A new root token from unseal shares through `sys/generate-root` and its OTP encoding.
+    func generateRoot(_ shares: [String]) throws -> String {
+        let attempt = try put("sys/generate-root/attempt", [:])
+        let otp = try #require(attempt.json?["otp"]?.stringValue, "generate-root: \(attempt.raw)")
+        let nonce = try #require(attempt.json?["nonce"]?.stringValue)
+        var encoded = ""
+        for share in shares where encoded.isEmpty {
+            let reply = try put("sys/generate-root/update", ["key": .string(share), "nonce": .string(nonce)])
+            try #require(reply.status == 200, "generate-root update: \(reply.raw)")
+            encoded = reply.json?["encoded_token"]?.stringValue ?? ""
+        }
+        let bytes = try #require(Base64.decode(encoded))
+        return String(decoding: zip(bytes, Array(otp.utf8)).map { $0 ^ $1 }, as: UTF8.self)
     }
 }
