@@ -197,3 +197,46 @@ struct SecondaryClusterHATests {
         #expect(try replacement.client(secondaryRoot).get("kv/data/a").json?["data"]?["data"]?["v"] == "before")
     }
 }
+
+/// A primary cluster with HA: its secondary follows the failover to the new active node.
+@Suite(.serialized)
+struct PrimaryClusterHATests {
+    @Test func secondaryReconnectsToTheNewActiveNodeOfThePrimary() throws {
+        let directory = try temporaryDirectory()
+        let storage = "{ sqlite: { path: \(directory.appendingPathComponent("dc1.db").path) } }"
+        let nodes = try ["dc1-a", "dc1-b"].map { try HATests.Member(name: $0, directory: directory, storage: storage) }
+        defer { for node in nodes { node.process?.kill() } }
+        for node in nodes { try node.start() }
+        let initReply = try nodes[0].client().put("sys/init", ["secret_shares": 1, "secret_threshold": 1])
+        let share = try #require(initReply.json?["keys"]?.stringArray?.first)
+        let root = try #require(initReply.json?["root_token"]?.stringValue)
+        for node in nodes { #expect(try node.client().put("sys/unseal", ["key": .string(share)]).status == 200) }
+        #expect(
+            eventually { nodes.filter { $0.health == 200 }.count == 1 && nodes.filter { $0.health == 429 }.count == 1 })
+        let active = try #require(nodes.first { $0.health == 200 })
+        let standby = try #require(nodes.first { $0 !== active })
+
+        #expect(try active.client(root).put("sys/replication/primary/enable", [:]).status == 204)
+        #expect(try active.client(root).put("sys/mounts/kv", ["type": "kv-v2"]).status == 204)
+        #expect(try active.client(root).put("kv/data/a", ["data": ["v": "one"]]).status == 200)
+        let secondary = try ReplicationNode(name: "dc2")
+        try secondary.start()
+        _ = try secondary.initialize(shares: 1, threshold: 1)
+        let issued = try active.client(root).put("sys/replication/primary/secondary-token", ["id": "dc2"])
+        let token = try #require(issued.json?["wrap_info"]?["token"]?.stringValue)
+        #expect(try secondary.client.put("sys/replication/secondary/enable", ["token": .string(token)]).status == 200)
+        #expect(try secondary.waitForState("stream-wals"))
+        let known = try secondary.replicationStatus()["known_primary_cluster_addrs"]?.stringArray ?? []
+        #expect(known.count == 2, "the secondary learns both primary nodes: \(known)")
+        secondary.token = try secondary.generateRoot([share])
+
+        active.process?.kill()
+        #expect(eventually(timeout: 15) { standby.health == 200 })
+        #expect(try standby.client(root).put("kv/data/b", ["data": ["v": "after-failover"]]).status == 200)
+        #expect(
+            eventually(timeout: 20) {
+                (try? secondary.client.get("kv/data/b").json?["data"]?["data"]?["v"]) == "after-failover"
+            }, "\(secondary.logs)")
+        #expect(try secondary.replicationStatus()["state"] == "stream-wals")
+    }
+}

@@ -86,7 +86,25 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
         generation.load(ordering: .sequentiallyConsistent) == mine
     }
 
+    static let nodesPrefix = "local/ha/nodes/"
+
+    /// Records this node's addresses in the cluster's storage, so that a primary can tell its
+    /// secondaries every node they may find the active node at.
+    private func registerNode() {
+        let record: JSON = [
+            "api_addr": .string(configuration.apiAddress), "cluster_addr": .string(configuration.clusterAddress),
+        ]
+        do {
+            try core.entryStore.commit([
+                .put(key: Self.nodesPrefix + configuration.nodeName, value: record.serialized())
+            ])
+        } catch {
+            logger.warning("could not record this node's addresses", ["error": "\(error)"])
+        }
+    }
+
     private func electionLoop(generation mine: Int) {
+        registerNode()
         let period = min(configuration.pollMilliseconds, max(50, configuration.lockTTLMilliseconds / 3))
         while isCurrent(mine), !core.isSealed {
             do {

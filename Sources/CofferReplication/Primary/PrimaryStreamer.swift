@@ -91,7 +91,8 @@ final class PrimaryStreamer: Sendable {
             .welcome(
                 .init(
                     plan: plan, lastIndex: wal.lastIndex, logID: current.logID,
-                    clusterAddresses: [current.primaryClusterAddress], apiAddress: manager.configuration.apiAddress)))
+                    clusterAddresses: manager.primaryNodeAddresses(current),
+                    apiAddress: manager.configuration.apiAddress)))
         manager.updateSecondary(secondaryID) {
             $0.connected = true
             $0.state = plan == .stream ? "stream-wals" : (plan == .bootstrap ? "bootstrapping" : "merkle-sync")

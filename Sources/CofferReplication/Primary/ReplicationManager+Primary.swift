@@ -67,6 +67,22 @@ extension ReplicationManager {
         }
     }
 
+    /// Every cluster address a secondary may find this primary's active node at: this node's, then
+    /// those the cluster's HA nodes recorded (DESIGN.md §5), so secondaries follow a failover.
+    func primaryNodeAddresses(_ current: ReplicationState) -> [String] {
+        var addresses = [
+            configuration.advertiseAddress.isEmpty ? current.primaryClusterAddress : configuration.advertiseAddress
+        ]
+        let keys = (try? core.entryStore.keys("local/ha/nodes/")) ?? []
+        for key in keys {
+            guard let bytes = try? core.entryStore.get(key), let record = try? JSON.parse(bytes),
+                let address = record["cluster_addr"]?.stringValue, !address.isEmpty, !addresses.contains(address)
+            else { continue }
+            addresses.append(address)
+        }
+        return addresses
+    }
+
     /// Whether a secondary's certificate belongs to a known, unrevoked secondary.
     func isAdmitted(_ peer: PeerIdentity) -> Bool {
         guard let name = peer.commonName else { return false }
