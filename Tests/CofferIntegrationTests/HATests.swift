@@ -179,14 +179,22 @@ struct SecondaryClusterHATests {
         #expect(sealStatus?["warnings"]?.stringArray?.first?.contains("no longer opens") == true)
         #expect(try oldKeyStandby.client().put("sys/unseal", ["key": .string(oldShare)]).status == 400)
 
-        // A node unsealed with the primary's shares takes over and resumes the stream.
-        #expect(try primary.client.put("kv/data/b", ["data": ["v": "during-failover"]]).status == 200)
+        // Opened with the primary's shares, the same node becomes active and resumes the stream.
+        for share in primaryShares.prefix(2) {
+            #expect(try oldKeyStandby.client().put("sys/unseal", ["key": .string(share)]).status == 200)
+        }
+        #expect(eventually(timeout: 15) { oldKeyStandby.health == 200 && streaming(oldKeyStandby) })
+
+        // A standby unsealed with the primary's shares takes over when that active node dies.
         let replacement = try HATests.Member(name: "dc2-b", directory: directory, storage: storage)
         defer { replacement.process?.kill() }
         try replacement.start()
-        for share in primaryShares.prefix(2) {
+        for share in primaryShares.suffix(2) {
             #expect(try replacement.client().put("sys/unseal", ["key": .string(share)]).status == 200)
         }
+        #expect(eventually { replacement.health == 429 })
+        oldKeyStandby.process?.kill()
+        #expect(try primary.client.put("kv/data/b", ["data": ["v": "during-failover"]]).status == 200)
         #expect(eventually(timeout: 15) { replacement.health == 200 && streaming(replacement) })
         let secondaryRoot = try replacement.client().generateRoot(primaryShares)
         #expect(
