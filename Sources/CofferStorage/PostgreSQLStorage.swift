@@ -85,16 +85,10 @@ public final class PostgreSQLStorage: Storage {
     /// Runs one group as the leader: the hook sees the batches, the transaction runs, the hook learns
     /// the outcome, all before the next group can start.
     private func runGroup(_ batches: [[StorageOperation]]) -> Result<Void, StorageError> {
-        let hook = self.hook.withLock { $0 }
-        let extra = hook?.operations(forTransaction: batches) ?? []
-        let outcome = Result { () throws(StorageError) in
+        // TODO: tell the hook apart an unknown outcome (connection lost during COMMIT) from a rollback.
+        runHookedGroup(batches, hook: hook.withLock { $0 }, committed: committedTransactions) {
+            (extra) throws(StorageError) in
             try writer.runTransaction(batches, extra: extra)
         }
-        if case .success = outcome {
-            committedTransactions.add(1, ordering: .relaxed)
-        }
-        // TODO: tell the hook apart an unknown outcome (connection lost during COMMIT) from a rollback.
-        hook?.transactionFinished(committed: (try? outcome.get()) != nil)
-        return outcome
     }
 }

@@ -83,15 +83,7 @@ final class SQLiteConnection: @unchecked Sendable {
     func withReadTransaction<Value>(
         _ body: (SQLiteConnection) throws(StorageError) -> Value
     ) throws(StorageError) -> Value {
-        try execute("BEGIN")
-        do {
-            let result = try body(self)
-            try execute("COMMIT")
-            return result
-        } catch {
-            rollbackIfNeeded()
-            throw error
-        }
+        try withTransaction(begin: "BEGIN", body)
     }
 
     /// Runs `body` in a `BEGIN IMMEDIATE … COMMIT` write transaction, rolled back if anything throws.
@@ -101,7 +93,13 @@ final class SQLiteConnection: @unchecked Sendable {
     func withWriteTransaction<Value>(
         _ body: (SQLiteConnection) throws(StorageError) -> Value
     ) throws(StorageError) -> Value {
-        try execute("BEGIN IMMEDIATE")
+        try withTransaction(begin: "BEGIN IMMEDIATE", body)
+    }
+
+    private func withTransaction<Value>(
+        begin: String, _ body: (SQLiteConnection) throws(StorageError) -> Value
+    ) throws(StorageError) -> Value {
+        try execute(begin)
         do {
             let result = try body(self)
             try execute("COMMIT")

@@ -142,15 +142,9 @@ public final class SQLiteStorage: Storage {
     /// Runs one group as the leader: the hook sees the batches, the transaction runs, the hook learns
     /// the outcome, all before the next group can start.
     private func runGroup(_ batches: [[StorageOperation]]) -> Result<Void, StorageError> {
-        let hook = self.hook.withLock { $0 }
-        let extra = hook?.operations(forTransaction: batches) ?? []
-        let outcome = Result { () throws(StorageError) in
+        runHookedGroup(batches, hook: hook.withLock { $0 }, committed: committedTransactions) {
+            (extra) throws(StorageError) in
             try writer.runTransaction(batches, extra: extra)
         }
-        if case .success = outcome {
-            committedTransactions.add(1, ordering: .relaxed)
-        }
-        hook?.transactionFinished(committed: (try? outcome.get()) != nil)
-        return outcome
     }
 }
