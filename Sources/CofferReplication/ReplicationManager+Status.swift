@@ -13,6 +13,41 @@ extension ReplicationManager {
         }
     }
 
+    /// Replication gauges for `sys/metrics`.
+    public var metrics: [(String, String, Double)] {
+        let current = state.current
+        let modeValue: Double = current.mode == .primary ? 1 : (current.mode == .secondary ? 2 : 0)
+        var gauges: [(String, String, Double)] = [
+            ("coffer_replication_mode", "0 disabled, 1 primary, 2 secondary.", modeValue)
+        ]
+        switch current.mode {
+        case .primary:
+            gauges.append(
+                ("coffer_replication_last_wal", "Index of the last WAL record written.", Double(wal?.lastIndex ?? 0)))
+            let connected = secondaryStatuses.current.values.filter(\.connected).count
+            gauges.append(("coffer_replication_secondaries_connected", "Secondaries connected now.", Double(connected)))
+        case .secondary:
+            let link = components.current.link?.shared.current
+            let applied = applier.lastRemoteIndex
+            let primaryIndex = max(link?.primaryIndex ?? 0, applied)
+            gauges.append(
+                ("coffer_replication_last_remote_wal", "Index of the last WAL record applied.", Double(applied)))
+            gauges.append(
+                (
+                    "coffer_replication_lag_records", "WAL records the primary has that this cluster has not applied.",
+                    Double(primaryIndex - applied)
+                ))
+            gauges.append(
+                (
+                    "coffer_replication_connected", "1 when the link to the primary is ready.",
+                    link?.connectionState == "ready" ? 1 : 0
+                ))
+        case .disabled:
+            break
+        }
+        return gauges
+    }
+
     private func performanceStatus() -> JSON {
         let current = state.current
         var body: [String: JSON] = [

@@ -39,6 +39,10 @@ struct ReplicationTests {
         #expect(primaryStatus["known_secondaries"] == ["dc2"])
         #expect(primaryStatus["secondaries"]?.arrayValue?.first?["connection_status"] == "connected")
         #expect(try secondary.client.get("sys/health").json?["replication_performance_mode"] == "secondary")
+        let metrics = try secondary.client.get("sys/metrics?format=prometheus").raw
+        #expect(metrics.contains("coffer_replication_mode 2.0"), "\(metrics)")
+        #expect(metrics.contains("coffer_replication_connected 1.0"))
+        #expect(try primary.client.get("sys/metrics?format=prometheus").raw.contains("coffer_replication_mode 1.0"))
 
         // Data and policies replicate; tokens do not.
         #expect(try read(secondary, "kv/data/app") == "before-activation")

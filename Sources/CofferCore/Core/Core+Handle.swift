@@ -5,6 +5,13 @@ extension Core {
     /// Serves one API request: unauthenticated system paths first, then token, ACL and routing.
     /// Never throws: every failure becomes Vault's `{"errors": [...]}` with its status.
     public func handle(_ request: VaultRequest) -> VaultResponse {
+        let started = Clock.monotonicNanoseconds()
+        let response = serve(request)
+        requestMetrics.record(status: response.status, nanoseconds: Clock.monotonicNanoseconds() - started)
+        return response
+    }
+
+    private func serve(_ request: VaultRequest) -> VaultResponse {
         do {
             if let response = try handleUnauthenticated(request) { return response }
             if isStandby { return try answerAsStandby(request) }

@@ -20,6 +20,7 @@ public final class Core: Sendable {
     let developmentRootTokenSlot = ReadWriteLock<String?>(nil)
     let rootGenerationSlot = ReadWriteLock<RootGeneration?>(nil)
     let haSlot = ReadWriteLock(HAStatus())
+    let requestMetrics = RequestMetrics()
     private let servingObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
 
     /// Registers a callback run when the node starts serving requests itself (unsealed, and the

@@ -16,4 +16,7 @@ public protocol ReplicationExtension: AnyObject, Sendable {
 
     /// `disabled`, `primary`, `secondary` or `bootstrapping`, for `sys/health`.
     var performanceMode: String { get }
+
+    /// Gauges for `sys/metrics`: name, help text, value.
+    var metrics: [(String, String, Double)] { get }
 }

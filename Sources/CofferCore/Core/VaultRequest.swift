@@ -35,11 +35,23 @@ public struct VaultResponse: Sendable {
     public var body: JSON?
     /// Extra headers, e.g. `Location` for redirects.
     public var headers: [(name: String, value: String)]
+    /// A body that is not JSON (Prometheus metrics), sent as is with `contentType`.
+    public var rawBody: [UInt8]?
+    public var contentType: String?
 
     public init(status: Int, body: JSON? = nil, headers: [(name: String, value: String)] = []) {
         self.status = status
         self.body = body
         self.headers = headers
+    }
+
+    /// A response with a body that is not JSON.
+    public init(status: Int, rawBody: [UInt8], contentType: String) {
+        self.status = status
+        self.body = nil
+        self.headers = []
+        self.rawBody = rawBody
+        self.contentType = contentType
     }
 
     /// Vault's error body for an error.

@@ -17,6 +17,9 @@ struct SystemBackend {
             guard operation == .update else { throw CofferError.unsupportedOperation }
             core.seal()
             return VaultResponse(status: 204)
+        case "metrics":
+            guard operation == .read else { throw CofferError.unsupportedOperation }
+            return try core.metricsResponse(format: context.data["format"]?.stringValue)
         case "step-down":
             guard operation == .update else { throw CofferError.unsupportedOperation }
             try core.stepDownRequested()

@@ -54,6 +54,10 @@ public struct VaultHTTPHandler: HTTPHandler {
     static func render(_ response: VaultResponse, method: String) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [("Cache-Control", "no-store")]
         headers.append(contentsOf: response.headers)
+        if let raw = response.rawBody, method != "HEAD" {
+            headers.append(("Content-Type", response.contentType ?? "application/octet-stream"))
+            return HTTPResponse(status: response.status, headers: headers, body: raw)
+        }
         guard let body = response.body, method != "HEAD" else {
             return HTTPResponse(status: response.status, headers: headers)
         }
