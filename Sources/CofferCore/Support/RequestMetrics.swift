@@ -32,9 +32,8 @@ final class RequestMetrics: Sendable {
             "# TYPE coffer_http_requests_total counter",
         ]
         for statusClass in 1...5 {
-            lines.append(
-                "coffer_http_requests_total{code=\"\(statusClass)xx\"} \(classes[statusClass].value.load(ordering: .relaxed))"
-            )
+            let count = classes[statusClass].value.load(ordering: .relaxed)
+            lines.append("coffer_http_requests_total{code=\"\(statusClass)xx\"} \(count)")
         }
         lines += [
             "# HELP coffer_http_request_duration_seconds Time the core took to serve an API request.",
