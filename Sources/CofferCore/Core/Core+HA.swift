@@ -47,13 +47,8 @@ extension Core {
 
     /// Rebuilds the unsealed subsystems from storage.
     func reloadFromStorage() throws(CofferError) {
-        guard case .unsealed = currentState, let keyring = barrier.currentKeyring else { throw CofferError.sealed }
-        let identity = try barrier.get(Self.identityKey).flatMap { try? JSON.parse($0) }
-        let node = try UnsealedNode(
-            barrier: barrier, clusterName: identity?["name"]?.stringValue ?? configuration.clusterName,
-            clusterID: identity?["id"]?.stringValue ?? "")
-        _ = keyring
-        replaceState(.unsealed(node))
+        guard case .unsealed = currentState else { throw CofferError.sealed }
+        replaceState(.unsealed(try loadUnsealedNode()))
     }
 
     /// Whether the keyring in storage still opens with this node's root key. A standby unsealed

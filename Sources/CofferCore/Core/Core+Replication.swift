@@ -57,11 +57,7 @@ extension Core {
             ]
             try barrier.commit([.put(key: Self.identityKey, value: identity.serialized())])
         }
-        let identity = try barrier.get(Self.identityKey).flatMap { try? JSON.parse($0) }
-        let node = try UnsealedNode(
-            barrier: barrier, clusterName: identity?["name"]?.stringValue ?? configuration.clusterName,
-            clusterID: identity?["id"]?.stringValue ?? "")
-        replaceState(.unsealed(node))
+        replaceState(.unsealed(try loadUnsealedNode()))
         logger.info("adopted the primary's keyring and data")
     }
 

@@ -232,16 +232,21 @@ public final class Core: Sendable {
         barrier.unseal(with: keyring)
         let node: UnsealedNode
         do {
-            let identity = try barrier.get(Self.identityKey).flatMap { try? JSON.parse($0) }
-            node = try UnsealedNode(
-                barrier: barrier, clusterName: identity?["name"]?.stringValue ?? configuration.clusterName,
-                clusterID: identity?["id"]?.stringValue ?? "")
+            node = try loadUnsealedNode()
         } catch {
             barrier.seal()
             throw error
         }
         state.write { $0 = .unsealed(node) }
         logger.info("unsealed", ["cluster.name": node.clusterName])
+    }
+
+    /// Builds the unsealed subsystems from storage, under the cluster identity stored there.
+    func loadUnsealedNode() throws(CofferError) -> UnsealedNode {
+        let identity = try barrier.get(Self.identityKey).flatMap { try? JSON.parse($0) }
+        return try UnsealedNode(
+            barrier: barrier, clusterName: identity?["name"]?.stringValue ?? configuration.clusterName,
+            clusterID: identity?["id"]?.stringValue ?? "")
     }
 
     // MARK: Seal
