@@ -126,19 +126,7 @@ final class PrimaryStreamer: Sendable {
         guard let keyring = manager.core.keyringForReplication else { throw ReplicationError("the node is sealed") }
         try send(.keyring(keyring.serialized()))
         let start = wal.lastIndex
-        var chunk: [ReplicationMessage.Entry] = []
-        var size = 0
-        for key in try manager.storage.keys(prefix: "") where !DataClass.isLocal(key) {
-            guard let value = try manager.storage.get(key) else { continue }
-            chunk.append(.init(path: key, value: value))
-            size += key.utf8.count + value.count
-            if size >= Self.snapshotChunkBytes {
-                try send(.entries(chunk))
-                chunk.removeAll(keepingCapacity: true)
-                size = 0
-            }
-        }
-        if !chunk.isEmpty { try send(.entries(chunk)) }
+        try sendEntries(try manager.storage.keys(prefix: ""), skipMissing: true)
         try send(.entriesEnd(index: start))
         return start
     }
@@ -160,10 +148,25 @@ final class PrimaryStreamer: Sendable {
         guard case .syncRequest(let paths) = try receive(timeout: 30_000) else {
             throw ReplicationError("expected a sync request")
         }
+        try sendEntries(paths, skipMissing: false)
+        try send(.entriesEnd(index: start))
+        logger.info(
+            "merkle sync served",
+            [
+                "replication.secondary_id": secondaryID, "replication.buckets": "\(differing.count)",
+                "replication.entries": "\(paths.count)",
+            ])
+        return start
+    }
+
+    /// Sends the current ciphertext of replicated `paths` in chunks of about a megabyte. A missing
+    /// path is skipped (`skipMissing`, a snapshot racing a delete) or sent as deleted (a sync).
+    private func sendEntries(_ paths: [String], skipMissing: Bool) throws {
         var chunk: [ReplicationMessage.Entry] = []
         var size = 0
         for path in paths where !DataClass.isLocal(path) {
             let value = try manager.storage.get(path)
+            if value == nil, skipMissing { continue }
             chunk.append(.init(path: path, value: value))
             size += path.utf8.count + (value?.count ?? 0)
             if size >= Self.snapshotChunkBytes {
@@ -173,14 +176,6 @@ final class PrimaryStreamer: Sendable {
             }
         }
         if !chunk.isEmpty { try send(.entries(chunk)) }
-        try send(.entriesEnd(index: start))
-        logger.info(
-            "merkle sync served",
-            [
-                "replication.secondary_id": secondaryID, "replication.buckets": "\(differing.count)",
-                "replication.entries": "\(paths.count)",
-            ])
-        return start
     }
 
     /// Ships committed WAL in batches as it appears, with a heartbeat when there is nothing to send.
