@@ -50,7 +50,9 @@ let package = Package(
         .testTarget(name: "CofferClientTests", dependencies: ["CofferClient", "CofferHTTP", "CofferTestSupport"]),
         .testTarget(
             name: "CofferReplicationTests",
-            dependencies: ["CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite"]),
+            dependencies: [
+                "CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite", "CofferTestSupport",
+            ]),
         .testTarget(name: "CofferAgentTests", dependencies: ["CofferAgent", "CofferYAML"]),
         .testTarget(
             name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto", "CofferTestSupport"]),

@@ -1,32 +1,20 @@
 import CofferStorage
+import CofferTestSupport
 import Foundation
 import Synchronization
 import Testing
 
-/// A directory under /tmp made with `mkdtemp`, removed with everything in it when released.
+/// A temporary directory holding one SQLite database for the log's tests.
 final class WALTestDirectory {
-    /// The directory's absolute path.
-    let path: String
+    private let directory: TemporaryDirectory
 
-    /// Creates a fresh, empty directory.
     init() throws {
-        var template = Array("/tmp/coffer-wal-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        path = String(cString: made)
+        directory = try TemporaryDirectory()
     }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// The SQLite database file inside the directory.
-    var databasePath: String { path + "/coffer.db" }
 
     /// Opens (or reopens) the database in the directory.
     func openStorage() throws -> SQLiteStorage {
-        try SQLiteStorage(path: databasePath, synchronous: .normal, readerCount: 2)
+        try SQLiteStorage(path: directory.path("coffer.db"), synchronous: .normal, readerCount: 2)
     }
 }
 

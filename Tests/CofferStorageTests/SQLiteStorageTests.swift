@@ -1,4 +1,5 @@
 import CSQLite
+import CofferTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -9,7 +10,7 @@ import Testing
 @Suite struct SQLiteStorageTests {
     @Test func databaseRunsInWALModeWithFullSynchronousByDefault() throws {
         let directory = try TemporaryDirectory()
-        let storage = try SQLiteStorage(path: directory.file("coffer.db"))
+        let storage = try SQLiteStorage(path: directory.path("coffer.db"))
 
         #expect(try storage.pragma("journal_mode") == "wal")
         #expect(try storage.pragma("synchronous") == "2")
@@ -19,14 +20,14 @@ import Testing
     @Test(arguments: [(SQLiteSynchronous.off, "0"), (.normal, "1"), (.full, "2")])
     func synchronousSettingIsApplied(setting: SQLiteSynchronous, expected: String) throws {
         let directory = try TemporaryDirectory()
-        let storage = try SQLiteStorage(path: directory.file("coffer.db"), synchronous: setting)
+        let storage = try SQLiteStorage(path: directory.path("coffer.db"), synchronous: setting)
 
         #expect(try storage.pragma("synchronous") == expected)
     }
 
     @Test func pragmaRejectsAnythingButAName() throws {
         let directory = try TemporaryDirectory()
-        let storage = try SQLiteStorage(path: directory.file("coffer.db"))
+        let storage = try SQLiteStorage(path: directory.path("coffer.db"))
 
         #expect(throws: StorageError(.invalidArgument, "not a pragma name")) {
             try storage.pragma("synchronous=OFF")
@@ -35,7 +36,7 @@ import Testing
 
     @Test func committedDataSurvivesReopening() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("coffer.db")
+        let path = directory.path("coffer.db")
         do {
             let storage = try SQLiteStorage(path: path)
             try storage.commit([.put(key: "kept/a", value: [1, 2, 3]), .put(key: "kept/empty", value: [])])
@@ -52,14 +53,14 @@ import Testing
     @Test func openingInAMissingDirectoryFailsAsUnavailable() throws {
         let directory = try TemporaryDirectory()
         let error = #expect(throws: StorageError.self) {
-            try SQLiteStorage(path: directory.file("missing/coffer.db"))
+            try SQLiteStorage(path: directory.path("missing/coffer.db"))
         }
         #expect(error?.code == .unavailable)
     }
 
     @Test func fileThatIsNotADatabaseFailsAsCorrupt() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("coffer.db")
+        let path = directory.path("coffer.db")
         try Data(repeating: 0x5A, count: 4096).write(to: URL(fileURLWithPath: path))
 
         let error = #expect(throws: StorageError.self) {
@@ -71,14 +72,14 @@ import Testing
     @Test func readerCountBelowOneIsRejected() throws {
         let directory = try TemporaryDirectory()
         let error = #expect(throws: StorageError.self) {
-            try SQLiteStorage(path: directory.file("coffer.db"), readerCount: 0)
+            try SQLiteStorage(path: directory.path("coffer.db"), readerCount: 0)
         }
         #expect(error?.code == .invalidArgument)
     }
 
     @Test func batchThatSQLiteRejectsMidTransactionLeavesNothing() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("coffer.db")
+        let path = directory.path("coffer.db")
         let storage = try SQLiteStorage(path: path)
         try storage.put("kept", [0])
         try executeOutside(
@@ -102,7 +103,7 @@ import Testing
 
     @Test func concurrentCommitsAreGroupedIntoFewerTransactions() throws {
         let directory = try TemporaryDirectory()
-        let storage = try SQLiteStorage(path: directory.file("coffer.db"))
+        let storage = try SQLiteStorage(path: directory.path("coffer.db"))
         let failures = Atomic<Int>(0)
 
         runOnThreads(8) { thread in
@@ -125,7 +126,7 @@ import Testing
 
     @Test func readersRunningBesideTheWriterSeeOnlyCommittedValues() throws {
         let directory = try TemporaryDirectory()
-        let storage = try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 2)
+        let storage = try SQLiteStorage(path: directory.path("coffer.db"), synchronous: .normal, readerCount: 2)
         let written = 300
         try storage.commit([.put(key: "pair/a", value: [0, 0]), .put(key: "pair/b", value: [0, 0])])
         let anomalies = Atomic<Int>(0)
@@ -168,7 +169,7 @@ import Testing
 
     @Test func readsDoNotWaitForAnOpenWriteTransaction() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("coffer.db")
+        let path = directory.path("coffer.db")
         let storage = try SQLiteStorage(path: path)
         try storage.put("k", [1])
 
@@ -184,7 +185,7 @@ import Testing
 
     @Test func readsOutnumberingThePoolOpenExtraConnections() throws {
         let directory = try TemporaryDirectory()
-        let storage = try SQLiteStorage(path: directory.file("coffer.db"), readerCount: 1)
+        let storage = try SQLiteStorage(path: directory.path("coffer.db"), readerCount: 1)
         try storage.put("k", [9])
         let mismatches = Atomic<Int>(0)
 
@@ -202,8 +203,8 @@ import Testing
 extension SQLiteStorageTests {
     @Test func twoStoragesOnOneFileSeeAndRespectEachOthersLock() throws {
         let directory = try TemporaryDirectory()
-        let first = try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 1)
-        let second = try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 1)
+        let first = try SQLiteStorage(path: directory.path("coffer.db"), synchronous: .normal, readerCount: 1)
+        let second = try SQLiteStorage(path: directory.path("coffer.db"), synchronous: .normal, readerCount: 1)
 
         #expect(try first.acquireLock("core/lock", holder: "node-a", value: [1], ttlMilliseconds: 60_000))
         #expect(try !second.acquireLock("core/lock", holder: "node-b", value: [2], ttlMilliseconds: 60_000))
@@ -218,7 +219,7 @@ extension SQLiteStorageTests {
     @Test func storagesOnOneFileRacingWhileCommittingLeaveOneWinner() throws {
         let directory = try TemporaryDirectory()
         let storages = try (0..<3).map { _ in
-            try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 1)
+            try SQLiteStorage(path: directory.path("coffer.db"), synchronous: .normal, readerCount: 1)
         }
         let winners = Mutex<[String]>([])
         let failures = Atomic<Int>(0)

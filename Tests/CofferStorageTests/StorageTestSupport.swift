@@ -4,30 +4,6 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A directory under /tmp made with `mkdtemp`, removed with everything in it when released.
-final class TemporaryDirectory {
-    /// The directory's absolute path.
-    let path: String
-
-    /// Creates a fresh, empty directory.
-    init() throws {
-        var template = Array("/tmp/coffer-storage-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        path = String(cString: made)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-
-    /// A path inside the directory.
-    func file(_ name: String) -> String {
-        path + "/" + name
-    }
-}
-
 /// The storage backends that the shared behavioural tests run against.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     /// `InMemoryStorage`.
@@ -53,7 +29,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             let directory = try TemporaryDirectory()
             try withExtendedLifetime(directory) {
-                try body(try SQLiteStorage(path: directory.file("coffer.db"), synchronous: .normal, readerCount: 2))
+                try body(try SQLiteStorage(path: directory.path("coffer.db"), synchronous: .normal, readerCount: 2))
             }
         case .postgres:
             try body(try PostgreSQLTestServer.shared().makeStorage())
