@@ -33,6 +33,26 @@ json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 wait_up() { for _ in $(seq 1 200); do curl -sk "$1/v1/sys/seal-status" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
 peak_rss() { grep VmHWM "/proc/$1/status" | awk '{print $2 " kB"}'; }
 
+prepare() {  # base-url: init with one share, unseal, wait until active, mount KV v2; prints the root token
+    local url=$1 init key token
+    init=$(curl -sk -X PUT -d '{"secret_shares":1,"secret_threshold":1}' "$url/v1/sys/init")
+    key=$(echo "$init" | json '["keys"][0]')
+    token=$(echo "$init" | json '["root_token"]')
+    curl -sk -X PUT -d "{\"key\":\"$key\"}" "$url/v1/sys/unseal" >/dev/null
+    for _ in $(seq 1 100); do
+        curl -sk "$url/v1/sys/health" | grep -q '"standby":false' && break
+        sleep 0.2
+    done
+    curl -sk -H "X-Vault-Token: $token" -X POST -d '{"type":"kv","options":{"version":"2"}}' \
+        "$url/v1/sys/mounts/secret" >/dev/null
+    for _ in $(seq 1 100); do  # the mount is usable once a write to it succeeds
+        [ "$(curl -sk -o /dev/null -w '%{http_code}' -H "X-Vault-Token: $token" -X POST \
+            -d '{"data":{"ready":"yes"}}' "$url/v1/secret/data/ready")" = 200 ] && break
+        sleep 0.1
+    done
+    echo "$token"
+}
+
 measure() {  # name base-url token pid
     local name=$1 url=$2 token=$3 pid=$4
     curl -sk -H "X-Vault-Token: $token" -X POST -d '{"data":{"password":"benchmark-value"}}' \
@@ -61,12 +81,7 @@ YAML
 pids+=($!)
 coffer_pid=$!
 wait_up "https://127.0.0.1:$port"
-init=$(curl -sk -X PUT -d '{"secret_shares":1,"secret_threshold":1}' "https://127.0.0.1:$port/v1/sys/init")
-key=$(echo "$init" | json '["keys"][0]')
-token=$(echo "$init" | json '["root_token"]')
-curl -sk -X PUT -d "{\"key\":\"$key\"}" "https://127.0.0.1:$port/v1/sys/unseal" >/dev/null
-curl -sk -H "X-Vault-Token: $token" -X POST -d '{"type":"kv","options":{"version":"2"}}' \
-    "https://127.0.0.1:$port/v1/sys/mounts/secret" >/dev/null
+token=$(prepare "https://127.0.0.1:$port")
 measure coffer "https://127.0.0.1:$port" "$token" "$coffer_pid"
 
 if $with_openbao; then
@@ -92,16 +107,6 @@ HCL
     pids+=($!)
     bao_pid=$!
     wait_up "https://127.0.0.1:$bao_port"
-    init=$(curl -sk -X PUT -d '{"secret_shares":1,"secret_threshold":1}' "https://127.0.0.1:$bao_port/v1/sys/init")
-    key=$(echo "$init" | json '["keys"][0]')
-    token=$(echo "$init" | json '["root_token"]')
-    curl -sk -X PUT -d "{\"key\":\"$key\"}" "https://127.0.0.1:$bao_port/v1/sys/unseal" >/dev/null
-    for _ in $(seq 1 100); do
-        curl -sk "https://127.0.0.1:$bao_port/v1/sys/health" | grep -q '"standby":false' && break
-        sleep 0.2
-    done
-    curl -sk -H "X-Vault-Token: $token" -X POST -d '{"type":"kv","options":{"version":"2"}}' \
-        "https://127.0.0.1:$bao_port/v1/sys/mounts/secret" >/dev/null
-    sleep 1
+    token=$(prepare "https://127.0.0.1:$bao_port")
     measure openbao "https://127.0.0.1:$bao_port" "$token" "$bao_pid"
 fi
