@@ -30,6 +30,8 @@ let package = Package(
             dependencies: [
                 "CofferBase", "CofferCore", "CofferHTTP", "CofferYAML", "CofferReplication", "CofferStorage",
             ]),
+        .target(
+            name: "CofferController", dependencies: ["CofferBase", "CofferCrypto", "CofferClient", "CofferYAML"]),
         .executableTarget(
             name: "coffer-bench", dependencies: ["CofferCore", "CofferStorage", "CofferBase"],
             path: "Benchmarks/CoreBench"),
@@ -37,7 +39,9 @@ let package = Package(
             name: "coffer-replication-bench",
             dependencies: ["CofferCore", "CofferStorage", "CofferBase", "CofferHTTP", "CofferReplication"],
             path: "Benchmarks/ReplicationBench"),
-        .executableTarget(name: "coffer", dependencies: ["CofferAgent", "CofferCore", "CofferHTTP", "CofferBase"]),
+        .executableTarget(
+            name: "coffer",
+            dependencies: ["CofferAgent", "CofferController", "CofferCore", "CofferHTTP", "CofferBase", "CofferCrypto"]),
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),
@@ -54,6 +58,7 @@ let package = Package(
                 "CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite", "CofferTestSupport",
             ]),
         .testTarget(name: "CofferAgentTests", dependencies: ["CofferAgent", "CofferYAML"]),
+        .testTarget(name: "CofferControllerTests", dependencies: ["CofferController", "CofferTestSupport"]),
         .testTarget(
             name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto", "CofferTestSupport"]),
     ]
