@@ -5,6 +5,8 @@ let code: Int32
 switch arguments.first {
 case "agent":
     code = AgentCommand.run(Array(arguments.dropFirst()))
+case let command? where ControllerCommand.commands.contains(command):
+    code = ControllerCommand.run(command, Array(arguments.dropFirst()))
 case "version", "--version":
     print("coffer \(CofferVersionText.value)")
     code = 0
