@@ -4,8 +4,8 @@ extension Core {
     /// Policies every initialized node has, which no operator wrote.
     static let builtInPolicies: Set<String> = ["root", "default", "response-wrapping"]
 
-    /// Mount paths a fresh `sys/init` creates: none, since the built-in paths (`sys/`, `auth/token/`,
-    /// `cubbyhole/`) are served outside the mount table.
+    /// Mount paths a fresh `sys/init` creates: none, since the built-in paths (`sys/`, `auth/token/`)
+    /// are served outside the mount table.
     static let mountsCreatedByInit: Set<String> = []
 
     /// Whether this node holds data an operator put there: a mount that `sys/init` did not create,
