@@ -57,7 +57,9 @@ let package = Package(
             dependencies: [
                 "CofferReplication", "CofferCrypto", "CofferStorage", "CofferBase", "CSQLite", "CofferTestSupport",
             ]),
-        .testTarget(name: "CofferAgentTests", dependencies: ["CofferAgent", "CofferYAML"]),
+        .testTarget(
+            name: "CofferAgentTests",
+            dependencies: ["CofferAgent", "CofferYAML", "CofferCore", "CofferHTTP", "CofferStorage", "CofferBase"]),
         .testTarget(name: "CofferControllerTests", dependencies: ["CofferController", "CofferTestSupport"]),
         .testTarget(
             name: "CofferIntegrationTests", dependencies: ["CofferClient", "CofferCrypto", "CofferTestSupport"]),

@@ -66,10 +66,12 @@ public final class Agent: Sendable {
         }
         let clusterPort = ClusterPort(host: clusterHost, port: clusterPortNumber, logger: logger)
         self.clusterPort = clusterPort
+        let clusterAdvertiseAddress =
+            configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPortNumber)"
         if let settings = configuration.ha {
             var haConfiguration = HAConfiguration(
                 nodeName: configuration.nodeName, apiAddress: configuration.advertiseAddress,
-                clusterAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPortNumber)")
+                clusterAddress: clusterAdvertiseAddress)
             haConfiguration.lockTTLMilliseconds = settings.lockTTLMilliseconds
             haConfiguration.pollMilliseconds = settings.pollMilliseconds
             ha = HAManager(
@@ -79,11 +81,11 @@ public final class Agent: Sendable {
             ha = nil
         }
         var replicationConfiguration = ReplicationConfiguration(
-            listenHost: clusterHost, listenPort: clusterPortNumber,
-            advertiseAddress: configuration.clusterAdvertiseAddress ?? "https://\(clusterHost):\(clusterPortNumber)",
+            listenHost: clusterHost, listenPort: clusterPortNumber, advertiseAddress: clusterAdvertiseAddress,
             apiAddress: configuration.advertiseAddress)
         replicationConfiguration.walMaxRecords = configuration.walMaxRecords
         replicationConfiguration.walMaxBytes = configuration.walMaxBytes
+        replicationConfiguration.primaryCAFile = configuration.primaryCAFile
         do {
             replication = try ReplicationManager(
                 core: core, storage: storage, clusterPort: clusterPort, configuration: replicationConfiguration,
@@ -93,14 +95,23 @@ public final class Agent: Sendable {
         }
         var serverConfiguration = HTTPServerConfiguration(host: host, port: port)
         if let tls = configuration.tls {
+            // The controller's certificate is asked for, not required: Vault clients have none.
             serverConfiguration.tls = TLSServerConfiguration(
-                certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile)
+                certificateChainFile: tls.certificateFile, privateKeyFile: tls.keyFile,
+                clientCAFile: configuration.controllerCAFile, requireClientCertificate: false)
         } else if !configuration.plaintext {
             throw AgentError("the API listener needs tls files, or plaintext: true")
+        } else if configuration.controllerCAFile != nil {
+            throw AgentError("controller.caFile needs TLS on the API listener")
         }
         if let workers = configuration.workerThreads { serverConfiguration.workerThreads = workers }
         serverConfiguration.maxBodyBytes = configuration.maxRequestBytes
-        let handler = VaultHTTPHandler(core: core, logger: logger.named("coffer.http"))
+        let identity = AgentIdentity(
+            nodeName: configuration.nodeName, clusterName: configuration.clusterName, storageType: storageType,
+            apiAddress: configuration.advertiseAddress, clusterAddress: clusterAdvertiseAddress)
+        let handler = AgentHTTPHandler(
+            vault: VaultHTTPHandler(core: core, logger: logger.named("coffer.http")), core: core, identity: identity,
+            controllerConfigured: configuration.controllerCAFile != nil, logger: logger.named("coffer.agent"))
         do {
             server = try HTTPServer(
                 configuration: serverConfiguration, handler: handler, logger: logger.named("coffer.http"))

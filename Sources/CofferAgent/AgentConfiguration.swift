@@ -48,6 +48,12 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     /// WAL retention on a primary: bytes kept.
     public var walMaxBytes: Int = 256 << 20
+    /// PEM file of the CA behind the primary's API certificate, for activation when a request
+    /// names no `ca_file`.
+    public var primaryCAFile: String?
+    /// PEM file of the controller's CA: when set, the API listener asks TLS clients for a
+    /// certificate and serves `/agent/v1/` to those it verifies against this CA.
+    public var controllerCAFile: String?
 
     public init(
         nodeName: String, clusterName: String, apiAddress: String, advertiseAddress: String = "",

@@ -13,6 +13,8 @@ import CofferYAML
 ///   maxRequestBytes: 33554432
 /// storage:
 ///   sqlite: { path: data/dc1.db, synchronous: full }
+/// replication: { primaryCAFile: pki/dc1-api-ca.pem }
+/// controller: { caFile: pki/controller-ca.pem }
 /// log: { level: info }
 /// ```
 public enum AgentConfigurationLoader {
@@ -24,7 +26,9 @@ public enum AgentConfigurationLoader {
     /// Decodes an already parsed document.
     public static func decode(_ root: YAMLField) throws(YAMLError) -> AgentConfiguration {
         let document = try root.object()
-        try document.rejectUnknownKeys(allowed: ["node", "api", "cluster", "storage", "replication", "ha", "log"])
+        try document.rejectUnknownKeys(allowed: [
+            "node", "api", "cluster", "storage", "replication", "ha", "controller", "log",
+        ])
 
         let node = try document.required("node").object()
         try node.rejectUnknownKeys(allowed: ["name", "cluster"])
@@ -115,13 +119,21 @@ public enum AgentConfigurationLoader {
         }
         if let replicationField = document.optional("replication") {
             let replication = try replicationField.object()
-            try replication.rejectUnknownKeys(allowed: ["walMaxRecords", "walMaxBytes"])
+            try replication.rejectUnknownKeys(allowed: ["walMaxRecords", "walMaxBytes", "primaryCAFile"])
             if let field = replication.optional("walMaxBytes") {
                 configuration.walMaxBytes = try field.int(in: 1 << 16...(1 << 40))
             }
             if let field = replication.optional("walMaxRecords") {
                 configuration.walMaxRecords = try field.int(in: 1...100_000_000)
             }
+            configuration.primaryCAFile = try replication.optional("primaryCAFile")?.nonEmptyString()
+        }
+        if let controllerField = document.optional("controller") {
+            let controller = try controllerField.object()
+            try controller.rejectUnknownKeys(allowed: ["caFile"])
+            // Client certificates exist only in a TLS handshake.
+            if plaintext { throw controllerField.error("needs TLS on the API listener, not plaintext: true") }
+            configuration.controllerCAFile = try controller.required("caFile").nonEmptyString()
         }
         return configuration
     }

@@ -16,6 +16,9 @@ public struct ReplicationConfiguration: Sendable {
     /// WAL retention on the primary.
     public var walMaxRecords: Int = 100_000
     public var walMaxBytes: Int = 256 << 20
+    /// PEM file of the CA that signed the primary's API certificate, used to unwrap an activation
+    /// token when `secondary/enable` or `secondary/update-primary` gives no `ca_file`.
+    public var primaryCAFile: String?
 
     public init(listenHost: String, listenPort: Int, advertiseAddress: String, apiAddress: String) {
         self.listenHost = listenHost

@@ -51,11 +51,15 @@ extension Core {
         replaceState(.unsealed(try loadUnsealedNode()))
     }
 
-    /// Whether the keyring in storage still opens with this node's root key. A standby unsealed
-    /// before its cluster took another cluster's keys (activation as a secondary) must not serve.
-    public func keysMatchStorage() -> Bool {
+    /// Whether the keyring in storage still opens with this node's root key: `false` when sealed,
+    /// when the stored keyring is gone or when it does not open. A standby unsealed before its
+    /// cluster took another cluster's keys (activation as a secondary) must not serve.
+    /// - Throws: a storage error, which says nothing either way.
+    public func keysMatchStorage() throws(CofferError) -> Bool {
         guard let current = barrier.currentKeyring else { return false }
-        guard let sealed = try? storage.get(SealPaths.keyring) else { return false }
+        let sealed: [UInt8]?
+        do { sealed = try storage.get(SealPaths.keyring) } catch { throw .storage(error) }
+        guard let sealed else { return false }
         return UnsealKey.openKeyring(sealed, rootKey: current.rootKey) != nil
     }
 

@@ -114,18 +114,17 @@ extension Core {
     private func replicationStatus(_ path: String) throws(CofferError) -> JSON {
         let rest = String(path.dropFirst("sys/replication/".count))
         let variant = rest == "status" ? "" : String(rest.dropLast("/status".count))
-        let data: JSON
-        if let replication {
-            data = try replication.status(path: variant)
-        } else if variant.isEmpty {
-            data = ["dr": ["mode": "disabled"], "performance": ["mode": "disabled"]]
-        } else {
-            data = ["mode": "disabled"]
-        }
         return [
             "request_id": .string(RequestID.next()), "lease_id": "", "renewable": false, "lease_duration": 0,
-            "data": data, "wrap_info": .null, "warnings": .null, "auth": .null,
+            "data": try replicationStatusData(variant: variant), "wrap_info": .null, "warnings": .null, "auth": .null,
         ]
+    }
+
+    /// The `data` of `sys/replication/status` (`variant` empty), or of its `performance` or `dr` form.
+    public func replicationStatusData(variant: String = "") throws(CofferError) -> JSON {
+        if let replication { return try replication.status(path: variant) }
+        if variant.isEmpty { return ["dr": ["mode": "disabled"], "performance": ["mode": "disabled"]] }
+        return ["mode": "disabled"]
     }
 
     /// The `sys/leader` body: this node when HA is off; the advertised active node when it is on.

@@ -120,11 +120,13 @@ public final class Core: Sendable {
 
     /// Creates the keys, splits the unseal key, writes the initial state in one atomic batch and
     /// returns the shares and the root token. The node stays sealed, as Vault's does.
+    /// The stored seal configuration gets a new key set id, whatever `seal` carries.
     public func initialize(_ seal: SealConfiguration, rootTokenID: String? = nil) throws(CofferError) -> InitResult {
         try lifecycleLock.withLock { _ throws(CofferError) -> InitResult in
             guard case .uninitialized = currentState else {
                 throw CofferError.badRequest("Vault is already initialized")
             }
+            let seal = seal.namingNewKeySet()
             let unsealKey = AESGCM.generateKey()
             let keyring: Keyring
             do { keyring = try Keyring.generate() } catch { throw .internalError("could not generate the keyring") }

@@ -13,6 +13,9 @@ public struct SealStatus: Sendable, Equatable {
     public var storageType: String
     /// Why the node sealed itself, if it did.
     public var warning: String?
+    /// The stored seal configuration's key set id; reported by the agent's management API only,
+    /// since Vault's seal-status shape has no such field.
+    public var keySetID: String?
 
     /// The JSON body.
     public func json() -> JSON {
@@ -46,6 +49,7 @@ extension Core {
             status.shares = seal.secretShares
             status.progress = progress.shares.count
             status.nonce = progress.nonce
+            status.keySetID = seal.keySetID
         case .unsealed(let node):
             let seal = try sealConfigurationForStatus()
             status.initialized = true
@@ -54,6 +58,7 @@ extension Core {
             status.shares = seal.secretShares
             status.clusterName = node.clusterName
             status.clusterID = node.clusterID
+            status.keySetID = seal.keySetID
         }
         return status
     }

@@ -9,8 +9,9 @@ import Synchronization
 ///
 /// While unsealed, a loop on its own thread either renews the lease (active) or watches the lock
 /// (standby) and takes it when it expires. The active node advertises its addresses in the lock's
-/// value; a standby that cannot renew or sees another holder steps down at once. Before serving,
-/// a node checks that its keys still open the shared keyring, and seals itself if they do not.
+/// value; a standby that cannot renew or sees another holder steps down at once. A standby checks
+/// at every poll, and again before it serves, that its keys still open the shared keyring, and
+/// seals itself if they do not.
 public final class HAManager: HAExtension, @unchecked Sendable {  // State is behind atomics and locks.
     static let lockName = "coffer-ha-active"
 
@@ -136,6 +137,12 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
     private var ttl: Int { configuration.lockTTLMilliseconds }
 
     private func watchOrTakeOver() throws(StorageError) {
+        // A standby checks at every poll, not only when it would take over: once its cluster has
+        // adopted other keys it must not go on answering reads and forwarding as if it belonged.
+        if (try? core.keysMatchStorage()) == false {
+            sealBecauseKeysChanged()
+            return
+        }
         if let holder = try storage.lockHolder(Self.lockName), holder.holder != configuration.nodeName {
             try? core.setActive(false, leader: Self.leader(from: holder))
             return
@@ -151,11 +158,11 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
             }
             return
         }
-        guard core.keysMatchStorage() else {
+        // Checked again under the lock: the keys may have changed since the check above.
+        let keysMatch = try? core.keysMatchStorage()
+        guard keysMatch == true else {
             try? storage.releaseLock(Self.lockName, holder: configuration.nodeName)
-            core.sealRefusingToServe(
-                reason: "this node's unseal key no longer opens the cluster's keyring (the cluster's keys changed, "
-                    + "for example when it became a secondary); unseal it with the current shares")
+            if keysMatch == false { sealBecauseKeysChanged() }
             return
         }
         let me = LeaderAdvertisement(
@@ -168,6 +175,12 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
             logger.error("could not become active", ["error": "\(error)"])
             try? storage.releaseLock(Self.lockName, holder: configuration.nodeName)
         }
+    }
+
+    private func sealBecauseKeysChanged() {
+        core.sealRefusingToServe(
+            reason: "this node's unseal key no longer opens the cluster's keyring (the cluster's keys changed, "
+                + "for example when it became a secondary); unseal it with the current shares")
     }
 
     private func becomeStandby(leader: LeaderAdvertisement?) {

@@ -46,7 +46,8 @@ extension ReplicationManager {
         state.primaryAPIAddress = bundle.primaryAPIAddress
     }
 
-    /// The bundle inside an activation token, fetched from the primary's `sys/wrapping/unwrap`.
+    /// The bundle inside an activation token, fetched from the primary's `sys/wrapping/unwrap` and
+    /// trusting `caFile`, else the configured primary CA, else the system's trust store.
     func unwrapActivation(
         token: String, primaryAPIAddress: String?, caFile: String?
     ) throws(CofferError)
@@ -63,9 +64,12 @@ extension ReplicationManager {
             throw CofferError.badRequest("the activation token names no primary API address; give primary_api_addr")
         }
         var tls: ClientTLS?
-        if let caFile {
+        let trusted =
+            caFile.map { (file: $0, source: "ca_file") }
+            ?? configuration.primaryCAFile.map { (file: $0, source: "replication.primaryCAFile") }
+        if let (caFile, source) = trusted {
             guard let pem = Self.readFile(caFile) else {
-                throw CofferError.badRequest("cannot read ca_file \"\(caFile)\"")
+                throw CofferError.badRequest("cannot read \(source) \"\(caFile)\"")
             }
             tls = ClientTLS(caPEM: pem)
         }
