@@ -26,7 +26,7 @@ extension AgentHTTPHandler {
         members["keys_current"] = keysCurrent.map(JSON.bool) ?? .null
         members["user_data"] = userData.map(JSON.bool) ?? .null
         members["ha"] = haState(sealed: seal.sealed)
-        members["replication"] = (try? core.replicationStatusData()) ?? .null
+        members["replication"] = (try? core.replicationStatusData(variant: "performance")) ?? .null
         return .object(members)
     }
 

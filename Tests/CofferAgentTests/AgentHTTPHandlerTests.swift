@@ -55,7 +55,7 @@ struct AgentHTTPHandlerTests {
         #expect(json["sealed"] == true)
         #expect(json["key_set_id"] == .null)
         #expect(json["ha"]?["role"] == "sealed")
-        #expect(json["replication"]?["performance"]?["mode"] == "disabled")
+        #expect(json["replication"]?["mode"] == "disabled")
 
         let result = try core.initialize(SealConfiguration(secretShares: 3, secretThreshold: 2))
         _ = try core.unseal(share: Hex.encode(result.shares[0]), reset: false)

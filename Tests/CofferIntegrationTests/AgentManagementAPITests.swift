@@ -130,7 +130,7 @@ struct AgentManagementAPITests {
         #expect(state["ha"]?["enabled"] == false)
         #expect(state["ha"]?["role"] == "active")
         #expect(state["ha"]?["leader"] == .string(node.address))
-        #expect(state["replication"]?["performance"]?["mode"] == "disabled")
+        #expect(state["replication"]?["mode"] == "disabled")
 
         let authed = node.vault(token: rootToken)
         #expect(try authed.put("sys/mounts/kv", ["type": "kv", "options": ["version": "2"]]).status == 204)
@@ -206,13 +206,13 @@ struct AgentManagementAPITests {
         try #require(enabled.status == 200, "secondary enable: \(enabled.raw)")
 
         let streaming = eventually(timeout: 30) {
-            (try? secondary.state()["replication"]?["performance"]?["state"]) == "stream-wals"
+            (try? secondary.state()["replication"]?["state"]) == "stream-wals"
         }
         try #require(streaming, "the secondary did not reach stream-wals: \(secondary.logs)")
         let state = try secondary.state()
         #expect(state["key_set_id"] == .string(primaryKeySet))
         #expect(state["keys_current"] == true)
         #expect(state["sealed"] == false)
-        #expect(state["replication"]?["performance"]?["mode"] == "secondary")
+        #expect(state["replication"]?["mode"] == "secondary")
     }
 }

@@ -162,7 +162,8 @@ final class ControllerFixture: @unchecked Sendable {  // Driven by one test at a
     ) throws
         -> CommandResult
     {
-        try coffer([command, "-f", manifestPath] + more, environment: environment)
+        try coffer(
+            command.split(separator: " ").map(String.init) + ["-f", manifestPath] + more, environment: environment)
     }
 
     /// A short-lived root token for `cluster`, made by `coffer token` from custody.

@@ -28,9 +28,14 @@ struct ControllerTests {
     {
         let token = try fixture.rootToken(cluster)
         let client = fixture.client(node, token: token)
-        return eventually(timeout: 20) {
-            (try? client.get("secret/data/\(key)"))?.json?["data"]?["data"]?["value"]?.stringValue == value
+        var last = ""
+        let found = eventually(timeout: 20) {
+            let reply = try? client.get("secret/data/\(key)")
+            last = "\(reply?.status ?? 0) \(reply?.raw ?? "")"
+            return reply?.json?["data"]?["data"]?["value"]?.stringValue == value
         }
+        if !found { print("\(node) never read \(key): last answer \(last)") }
+        return found
     }
 
     @Test func freshApplyConvergesReplicatesAndASecondApplyDoesNothing() throws {
@@ -78,7 +83,7 @@ struct ControllerTests {
         let custody = fixture.custodyPath
         let attributes = try FileManager.default.attributesOfItem(atPath: custody)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
-        let shown = try fixture.controller("keys", ["show"])
+        let shown = try fixture.controller("keys show")
         #expect(shown.status == 0)
         let shares = shown.stdout.split(separator: "\n").filter { $0.contains("share ") }.compactMap {
             $0.split(separator: " ").last.map(String.init)
@@ -146,7 +151,7 @@ struct ControllerTests {
         let reapplied = try fixture.controller("apply")
         #expect(reapplied.status == 0, "\(reapplied.all)")
         #expect(try readsBack(fixture, cluster: "dc2", node: "dc2-1", key: "before-wipe", value: "kept"))
-        let keys = try fixture.controller("keys", ["show", "--cluster", "dc2"])
+        let keys = try fixture.controller("keys show", ["--cluster", "dc2"])
         #expect(keys.stdout.components(separatedBy: "(superseded)").count - 1 == 2, "both of dc2's own key sets")
 
         try fixture.writeManifest(Array(layout.prefix(2)))
@@ -175,7 +180,7 @@ struct ControllerTests {
         #expect(!planned.stdout.contains("+ init"))
         let resumed = try fixture.controller("apply")
         #expect(resumed.status == 0, "\(resumed.all)")
-        let keys = try fixture.controller("keys", ["show"])
+        let keys = try fixture.controller("keys show")
         #expect(keys.stdout.components(separatedBy: "key set ").count - 1 == 2, "exactly one init per cluster")
         #expect(
             !(try String(contentsOfFile: fixture.directory.path("state/journal.json"), encoding: .utf8)).contains(
@@ -190,7 +195,9 @@ struct ControllerTests {
         try fixture.startAll()
         let result = try fixture.controller("apply")
         #expect(result.status == 1)
-        #expect(result.stderr.contains("two primaries"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("topology.yaml:17:13: spec.clusters[1].role: clusters dc1 and dc2 are both primary"),
+            "\(result.stderr)")
         #expect((try fixture.client("dc1-1").get("sys/seal-status")).json?["initialized"]?.boolValue == false)
         #expect(!FileManager.default.fileExists(atPath: fixture.custodyPath))
     }

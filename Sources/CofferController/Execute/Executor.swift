@@ -34,6 +34,7 @@ public struct Executor: Sendable {
                 try endpoint.vaultExpectingSuccess(
                     "POST", "sys/replication/performance/primary/enable", body: [:], token: token)
             }
+            report("enabled \(action.cluster) as the primary")
         case .activateSecondary: try activate(action)
         case .revokeSecondary:
             try withRoot(action.cluster) { endpoint, token throws(ControllerError) in
@@ -41,6 +42,7 @@ public struct Executor: Sendable {
                     "POST", "sys/replication/performance/primary/revoke-secondary",
                     body: ["id": .string(action.secondaryID ?? "")], token: token)
             }
+            report("revoked secondary \(action.secondaryID ?? "") on \(action.cluster)")
         case .movePrimary: try movePrimary(action)
         case .promote: try promote(action.cluster)
         case .demote:
@@ -48,6 +50,7 @@ public struct Executor: Sendable {
                 try endpoint.vaultExpectingSuccess(
                     "POST", "sys/replication/performance/primary/demote", body: [:], token: token)
             }
+            report("demoted \(action.cluster)")
         case .updatePrimary: try updatePrimary(action)
         }
     }

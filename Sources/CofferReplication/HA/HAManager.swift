@@ -132,6 +132,14 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
             becomeStandby(leader: try storage.lockHolder(Self.lockName).flatMap(Self.leader(from:)))
             return
         }
+        // An activation as a secondary wipes the cluster's storage, forwarding identity and node
+        // records included, while this node stays active: write them again for the standbys.
+        if (try? clusterIdentity(create: false)) == nil {
+            logger.info("the cluster's forwarding identity is gone from storage; making a new one")
+            withdrawForwarding()
+            serveForwarding()
+            registerNode()
+        }
     }
 
     private var ttl: Int { configuration.lockTTLMilliseconds }
