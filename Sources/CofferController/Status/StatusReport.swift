@@ -36,7 +36,7 @@ public struct StatusReport: Sendable {
                 row.initialized = state.initialized
                 row.sealed = state.sealed
                 row.ha = state.haEnabled || state.sealed ? state.haRole.rawValue : "active"
-                if !state.sealed {
+                if state.isActive {
                     row.replicationMode = state.replication.mode
                     row.replicationState = state.replication.state.isEmpty ? nil : state.replication.state
                     row.connection = state.replication.connectionState.isEmpty ? nil : state.replication.connectionState
@@ -76,7 +76,8 @@ public struct StatusReport: Sendable {
             var replication = "?"
             if let mode = row.replicationMode {
                 replication = ([mode, row.replicationState, row.connection].compactMap { $0 }).joined(separator: "/")
-            } else if row.sealed == true {
+            } else if row.agent == "ok" {
+                // Replication runs on the active node; a standby or sealed node has no view of its own.
                 replication = "-"
             }
             table.append([
