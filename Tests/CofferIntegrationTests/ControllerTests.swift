@@ -187,6 +187,62 @@ struct ControllerTests {
                 "activate"))
     }
 
+    @Test func manifestNamingAnotherPrimaryMovesTheRole() throws {
+        let fixture = try ControllerFixture([
+            Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: "dc1", nodes: 1),
+        ])
+        defer { fixture.stopAll() }
+        try fixture.startAll()
+        try #require(try fixture.controller("apply").status == 0)
+        try write(fixture, cluster: "dc1", key: "before-move", value: "1")
+        #expect(try readsBack(fixture, cluster: "dc2", node: "dc2-1", key: "before-move", value: "1"))
+
+        try fixture.writeManifest([
+            Layout(name: "dc2", primary: nil, nodes: 1), Layout(name: "dc1", primary: "dc2", nodes: 1),
+        ])
+        let planned = try fixture.controller("plan")
+        #expect(planned.stdout.contains("move-primary"), "\(planned.stdout)")
+        let moved = try fixture.controller("apply")
+        #expect(moved.status == 0, "\(moved.all)\n\(fixture.logs)")
+        let rows = try fixture.status()
+        #expect(rows["dc2-1"]?["replication_mode"]?.stringValue == "primary")
+        #expect(rows["dc1-1"]?["replication_mode"]?.stringValue == "secondary")
+        try write(fixture, cluster: "dc2", key: "after-move", value: "2")
+        #expect(try readsBack(fixture, cluster: "dc1", node: "dc1-1", key: "after-move", value: "2"))
+        #expect(try readsBack(fixture, cluster: "dc1", node: "dc1-1", key: "before-move", value: "1"))
+    }
+
+    @Test func activationOverUserDataWaitsForApproval() throws {
+        let fixture = try ControllerFixture([
+            Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: "dc1", nodes: 1),
+        ])
+        defer { fixture.stopAll() }
+        try fixture.startAll()
+        // dc2 first lives on its own as a primary with a secret, then replication is turned off on it.
+        try fixture.writeManifest([Layout(name: "dc2", primary: nil, nodes: 1)])
+        try #require(try fixture.controller("apply").status == 0)
+        try write(fixture, cluster: "dc2", key: "own", value: "mine")
+        let token = try fixture.rootToken("dc2")
+        let disabled = try fixture.client("dc2-1", token: token).send(
+            "POST", "sys/replication/performance/primary/disable", [:])
+        try #require(disabled.status == 204 || disabled.status == 200, "\(disabled.raw)")
+
+        try fixture.writeManifest([
+            Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: "dc1", nodes: 1),
+        ])
+        let planned = try fixture.controller("plan")
+        #expect(planned.stdout.contains("! activate-secondary"), "\(planned.stdout)")
+        #expect(planned.stdout.contains("WIPES ALL DATA on dc2"))
+        let refused = try fixture.controller("apply", ["--timeout", "20s"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("pass --approve-destructive"), "\(refused.stdout)")
+        #expect(
+            try readsBack(fixture, cluster: "dc2", node: "dc2-1", key: "own", value: "mine"), "refused means untouched")
+        let approved = try fixture.controller("apply", ["--approve-destructive"])
+        #expect(approved.status == 0, "\(approved.all)")
+        #expect(try fixture.status()["dc2-1"]?["replication_state"]?.stringValue == "stream-wals")
+    }
+
     @Test func contradictoryManifestIsRefusedBeforeAnythingIsTouched() throws {
         let fixture = try ControllerFixture([
             Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: nil, nodes: 1),
