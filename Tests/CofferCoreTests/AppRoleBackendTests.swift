@@ -233,6 +233,7 @@ struct AppRoleBackendTests {
         let (secret, _) = try secretID("ci")
         let role = try roleID("ci")
         #expect(login(role, secret).status == 200)
+        #expect(node.send("POST", "auth/approle/role/ci/secret-id", .null).status == 200, "a null body is no fields")
         #expect(node.send("DELETE", "auth/approle/role/ci").status == 204)
         let mount = try node.authMount("approle/")
         let remaining = try node.core.storage.keys(prefix: "").filter { $0.contains(mount.uuid) }

@@ -51,7 +51,8 @@ extension Core {
             for (key, value) in request.query where key != "list" { data[key] = .string(value) }
             return data
         default:
-            guard let body = request.body else { return [:] }
+            // A JSON `null` body (what `bao write -f` sends) means no fields, as in Vault.
+            guard let body = request.body, !body.isNull else { return [:] }
             guard let members = body.objectValue else { throw .badRequest("the request body must be a JSON object") }
             return members
         }
