@@ -45,7 +45,8 @@ struct AppRoleBackendTests {
         #expect(node.send("POST", "auth/approle/role/web", ["policies": "web"]).status == 204)
         #expect(node.send("LIST", "auth/approle/role").body?["data"]?["keys"] == ["ci", "web"])
         #expect(node.send("DELETE", "auth/approle/role/web").status == 204)
-        #expect(node.send("GET", "auth/approle/role/web").status == 400)
+        #expect(node.send("GET", "auth/approle/role/web").status == 404)
+        #expect(node.send("GET", "auth/approle/role/web/role-id").status == 400)
         #expect(node.send("LIST", "auth/approle/role/").body?["data"]?["keys"] == ["ci"])
     }
 
@@ -200,7 +201,7 @@ struct AppRoleBackendTests {
         for body in roles {
             #expect(node.send("POST", "auth/approle/role/bad", body).status == 400, "\(body)")
         }
-        #expect(node.send("GET", "auth/approle/role/bad").status == 400)
+        #expect(node.send("GET", "auth/approle/role/bad").status == 404)
         _ = node.send("POST", "auth/approle/role/ci", ["secret_id_num_uses": 2])
         let secretIDs: [JSON] = [
             ["num_uses": 3], ["num_uses": "many"], ["metadata": "not json"], ["metadata": ["a": 1]],

@@ -3,14 +3,19 @@ import CofferBase
 /// The token settings a user or role of an auth method carries (Vault's `token_*` fields): what
 /// a successful login asks the token store for.
 struct TokenParameters: Sendable, Equatable {
+    /// Policy names, normalized; `default` is added at login unless `noDefaultPolicy`.
     var policies: [String] = []
     /// Seconds; 0 takes the mount's default.
     var ttl: Int64 = 0
     /// Seconds; 0 takes the mount's maximum.
     var maxTTL: Int64 = 0
+    /// A hard cap in seconds no renewal passes; 0 for none.
     var explicitMaxTTL: Int64 = 0
+    /// Seconds each renewal grants, without a maximum; 0 for an ordinary token.
     var period: Int64 = 0
+    /// Requests the token may make; 0 for no limit.
     var numUses: Int64 = 0
+    /// Whether the token goes without the `default` policy.
     var noDefaultPolicy = false
     /// Where a login may come from, and where its token may then be used; empty for anywhere.
     var boundCIDRs: [CIDRBlock] = []
@@ -103,5 +108,6 @@ struct TokenParameters: Sendable, Equatable {
         }
     }
 
+    /// The defaults: no policies, TTLs from the mount.
     init() {}
 }

@@ -61,6 +61,7 @@ extension AppRoleBackend {
         return try fields.stringMap("metadata") ?? [:]
     }
 
+    /// The secret ID stored under `hash` for `role`, if any.
     func loadSecretID(_ role: AppRoleRole, hash: String, _ storage: StorageView) throws(CofferError) -> AppRoleSecretID?
     {
         guard let document = try storage.getJSON("secret-id/\(role.id)/\(hash)") else { return nil }
@@ -84,6 +85,7 @@ extension AppRoleBackend {
         return LogicalResponse(data: entry.lookupData(usesLeft: left))
     }
 
+    /// Deletes a secret ID with its accessor and this cluster's use count; a missing one is no error.
     func destroySecretID(_ role: AppRoleRole, hash: String, _ storage: StorageView) throws(CofferError) {
         guard let entry = try loadSecretID(role, hash: hash, storage) else { return }
         try storage.commit([

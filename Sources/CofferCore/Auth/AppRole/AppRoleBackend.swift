@@ -72,18 +72,22 @@ struct AppRoleBackend: CredentialBackend {
     /// The source of wall-clock time for issuing and expiring secret IDs; tests pass a fake one.
     let clock: @Sendable () -> Timestamp
 
+    /// A backend counting secret ID uses in `clusterLocal` and reading the time from `clock`.
     init(clusterLocal: StorageView, clock: @escaping @Sendable () -> Timestamp = { Clock.now() }) {
         self.clusterLocal = clusterLocal
         self.clock = clock
     }
 
+    /// `login` is the one path served without a token.
     func isLoginPath(_ path: String) -> Bool { Route(path) == .login }
 
+    /// Whether the role a `role/<name>` write names exists, so the ACL tells create from update.
     func exists(_ request: LogicalRequest, storage: StorageView) throws(CofferError) -> Bool? {
         guard case .role(let name) = Route(request.path) else { return nil }
         return try storage.get("role/" + AuthName.normalized(name, kind: "role")) != nil
     }
 
+    /// Serves the management paths after the ACL check.
     func handle(_ request: LogicalRequest, storage: StorageView) throws(CofferError) -> LogicalResponse {
         guard let route = Route(request.path), route != .login else {
             throw CofferError.unsupportedPath(request.mountPath + request.path)
@@ -96,7 +100,10 @@ struct AppRoleBackend: CredentialBackend {
             guard !names.isEmpty else { throw CofferError.notFound }
             return LogicalResponse(data: ["keys": .strings(names)])
         case (.role(let name), .read):
-            return LogicalResponse(data: try requireRole(name, storage).role.responseData())
+            guard let role = try loadRole(AuthName.normalized(name, kind: "role"), storage) else {
+                throw CofferError.notFound
+            }
+            return LogicalResponse(data: role.responseData())
         case (.role(let name), .update):
             try writeRole(AuthName.normalized(name, kind: "role"), fields, storage)
             return .empty
@@ -143,6 +150,7 @@ struct AppRoleBackend: CredentialBackend {
 
     // MARK: Login
 
+    /// Checks a role ID and, when the role binds them, a secret ID, spending one of its uses.
     func login(_ request: LogicalRequest, storage: StorageView) throws(CofferError) -> AuthGrant {
         let fields = Fields(request.data)
         let roleID = try fields.requiredString("role_id")
@@ -183,19 +191,23 @@ struct AppRoleBackend: CredentialBackend {
     struct Hasher {
         let salt: [UInt8]
 
+        /// The storage name of a role ID.
         func roleID(_ value: String) -> String {
             Hex.encode(HMACSHA256.authenticate(Array(("role-id:" + value).utf8), key: salt))
         }
 
+        /// The storage name of a secret ID.
         func secretID(_ value: String) -> String {
             Hex.encode(HMACSHA256.authenticate(Array(("secret-id:" + value).utf8), key: salt))
         }
     }
 
+    /// The hasher under the mount's salt.
     func hasher(_ storage: StorageView) throws(CofferError) -> Hasher {
         Hasher(salt: try storage.salt())
     }
 
+    /// The role stored under a normalized name, if any.
     func loadRole(_ name: String, _ storage: StorageView) throws(CofferError) -> AppRoleRole? {
         guard let document = try storage.getJSON("role/" + name) else { return nil }
         return try AppRoleRole(stored: document)

@@ -5,13 +5,17 @@ struct AppRoleRole: Sendable {
     /// An internal id naming the folders of the role's secret IDs, so a role deleted and created
     /// again under the same name never sees the old role's secret IDs.
     var id: String
+    /// The role ID a login presents; not a secret, shown by `role-id` reads.
     var roleID: String
+    /// Whether a login needs a secret ID as well as the role ID.
     var bindSecretID = true
     /// Seconds a new secret ID lives; 0 for no limit.
     var secretIDTTL: Int64 = 0
     /// Logins a new secret ID allows; 0 for no limit.
     var secretIDNumUses: Int64 = 0
+    /// Where logins with this role may come from; empty for anywhere.
     var secretIDBoundCIDRs: [CIDRBlock] = []
+    /// What the tokens of its logins get.
     var token = TokenParameters()
 
     /// Applies the fields present in a write of `role/<name>`.
@@ -41,6 +45,7 @@ struct AppRoleRole: Sendable {
         return data
     }
 
+    /// The stored form.
     func serialized() -> JSON {
         var document = token.serialized()
         document["id"] = .string(id)
@@ -52,11 +57,13 @@ struct AppRoleRole: Sendable {
         return .object(document)
     }
 
+    /// A new role with the defaults Vault gives one.
     init(id: String, roleID: String) {
         self.id = id
         self.roleID = roleID
     }
 
+    /// Reads the stored form back.
     init(stored document: JSON) throws(CofferError) {
         guard let id = document["id"]?.stringValue, let roleID = document["role_id"]?.stringValue else {
             throw CofferError.internalError("stored AppRole role is malformed")

@@ -2,19 +2,25 @@ import CofferBase
 
 /// A secret ID as stored under its salted hash: never the secret itself.
 struct AppRoleSecretID: Sendable {
+    /// The identifier that names the secret ID without revealing it.
     var accessor: String
+    /// Seconds since the epoch.
     var creationTime: Int64
     /// The TTL it was issued with; 0 for none.
     var ttl: Int64
     /// Logins it allows; 0 for no limit. What is spent is counted per cluster (`AppRoleBackend`).
     var numUses: Int64
+    /// Copied into the token's metadata at login.
     var metadata: [String: String] = [:]
+    /// Where logins with it may come from (`cidr_list`); empty for anywhere.
     var cidrs: [CIDRBlock] = []
+    /// Where its logins' tokens may be used; empty to take the role's.
     var tokenBoundCIDRs: [CIDRBlock] = []
 
     /// Seconds since the epoch when it expires; `nil` for never.
     var expirationTime: Int64? { ttl > 0 ? creationTime + ttl : nil }
 
+    /// Whether it has expired at `now` (seconds since the epoch).
     func isExpired(at now: Int64) -> Bool {
         guard let expirationTime else { return false }
         return now >= expirationTime
@@ -35,6 +41,7 @@ struct AppRoleSecretID: Sendable {
         ]
     }
 
+    /// The stored form.
     func serialized() -> JSON {
         [
             "accessor": .string(accessor), "creation_time": .int(creationTime), "ttl": .int(ttl),
@@ -44,6 +51,7 @@ struct AppRoleSecretID: Sendable {
         ]
     }
 
+    /// A new secret ID with no metadata or CIDR bounds.
     init(accessor: String, creationTime: Int64, ttl: Int64, numUses: Int64) {
         self.accessor = accessor
         self.creationTime = creationTime
@@ -51,6 +59,7 @@ struct AppRoleSecretID: Sendable {
         self.numUses = numUses
     }
 
+    /// Reads the stored form back.
     init(stored document: JSON) throws(CofferError) {
         guard let accessor = document["accessor"]?.stringValue, let created = document["creation_time"]?.intValue
         else { throw CofferError.internalError("stored AppRole secret ID is malformed") }

@@ -42,16 +42,19 @@ struct UserpassBackend: CredentialBackend {
         return hash
     }()
 
+    /// `login/<name>` is served without a token.
     func isLoginPath(_ path: String) -> Bool {
         if case .login = Route(path) { return true }
         return false
     }
 
+    /// Whether the user a `users/<name>` write names exists, so the ACL tells create from update.
     func exists(_ request: LogicalRequest, storage: StorageView) throws(CofferError) -> Bool? {
         guard case .user(let name) = Route(request.path) else { return nil }
         return try storage.get("user/" + AuthName.normalized(name, kind: "user")) != nil
     }
 
+    /// Serves the management paths after the ACL check.
     func handle(_ request: LogicalRequest, storage: StorageView) throws(CofferError) -> LogicalResponse {
         guard let route = Route(request.path) else {
             throw CofferError.unsupportedPath(request.mountPath + request.path)
@@ -91,6 +94,7 @@ struct UserpassBackend: CredentialBackend {
         }
     }
 
+    /// Checks a user's password; unknown users and wrong passwords cost one scrypt run alike.
     func login(_ request: LogicalRequest, storage: StorageView) throws(CofferError) -> AuthGrant {
         guard case .login(let name) = Route(request.path) else { throw CofferError.unsupportedOperation }
         let password = try Fields(request.data).requiredString("password")
