@@ -82,6 +82,27 @@ struct UserpassBackendTests {
         #expect(login("ALICE", "right").status == 200, "user names are compared without case")
     }
 
+    @Test func anUnknownUserCostsAScryptRunLikeAWrongPassword() {
+        func nanoseconds(_ body: () -> Void) -> UInt64 {
+            let start = Clock.monotonicNanoseconds()
+            body()
+            return Clock.monotonicNanoseconds() - start
+        }
+        // scrypt with N=2^15, r=8 walks 32 MiB twice: milliseconds on any machine, where a lookup
+        // that skipped it would take microseconds.
+        let unknown = nanoseconds { _ = login("nobody-here", "guess") }
+        #expect(unknown > 5_000_000, "\(unknown) ns")
+    }
+
+    @Test func loginWritesOnlyTheLocalTokenEntries() throws {
+        _ = node.send("POST", "auth/userpass/users/alice", ["password": "pw"])
+        let before = Set(try node.core.storage.keys(prefix: ""))
+        #expect(login("alice", "pw").status == 200)
+        let written = Set(try node.core.storage.keys(prefix: "")).subtracting(before)
+        #expect(!written.isEmpty)
+        #expect(written.allSatisfy { $0.hasPrefix("local/token/") && DataClass.of($0) == .local }, "\(written)")
+    }
+
     @Test func passwordsNeverAppearInErrorsOrLogs() throws {
         _ = node.send("POST", "auth/userpass/users/alice", ["password": "first-secret"])
         _ = login("alice", "second-secret")
