@@ -17,51 +17,95 @@ struct BaoCompatibilityTests {
         try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
         #expect(agent.stdout.contains("it-root"), "dev mode prints the root token once")
 
-        func bao(_ arguments: [String], token: String = "it-root", input: String? = nil) throws -> (Int32, String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["bao"] + arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment["BAO_ADDR"] = "http://127.0.0.1:\(port)"
-            environment["BAO_TOKEN"] = token
-            environment["HOME"] = directory.path
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            if let input {
-                let stdin = Pipe()
-                process.standardInput = stdin
-                try process.run()
-                stdin.fileHandleForWriting.write(Data(input.utf8))
-                try stdin.fileHandleForWriting.close()
-            } else {
-                try process.run()
-            }
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
 
-        var (code, out) = try bao(["kv", "put", "secret/app", "password=hunter2", "user=alice"])
+        var (code, out) = try cli.run(["kv", "put", "secret/app", "password=hunter2", "user=alice"])
         #expect(code == 0, "bao kv put: \(out)")
-        (code, out) = try bao(["kv", "get", "-field=password", "secret/app"])
-        #expect(code == 0 && out.trimmingCharacters(in: .whitespacesAndNewlines) == "hunter2", "bao kv get: \(out)")
+        (code, out) = try cli.run(["kv", "get", "-field=password", "secret/app"])
+        #expect(code == 0 && out.trimmed == "hunter2", "bao kv get: \(out)")
 
         let policy = "path \"secret/data/app\" { capabilities = [\"read\"] }\n"
-        (code, out) = try bao(["policy", "write", "app-reader", "-"], input: policy)
+        (code, out) = try cli.run(["policy", "write", "app-reader", "-"], input: policy)
         #expect(code == 0, "bao policy write: \(out)")
-        (code, out) = try bao(["policy", "read", "app-reader"])
+        (code, out) = try cli.run(["policy", "read", "app-reader"])
         #expect(code == 0 && out.contains("secret/data/app"), "bao policy read: \(out)")
 
-        (code, out) = try bao(["token", "create", "-policy=app-reader", "-field=token"])
+        (code, out) = try cli.run(["token", "create", "-policy=app-reader", "-field=token"])
         #expect(code == 0, "bao token create: \(out)")
-        let limited = out.trimmingCharacters(in: .whitespacesAndNewlines)
-        (code, out) = try bao(["kv", "get", "-field=user", "secret/app"], token: limited)
-        #expect(code == 0 && out.trimmingCharacters(in: .whitespacesAndNewlines) == "alice", "limited read: \(out)")
-        (code, out) = try bao(["kv", "put", "secret/app", "password=changed"], token: limited)
+        let limited = out.trimmed
+        (code, out) = try cli.run(["kv", "get", "-field=user", "secret/app"], token: limited)
+        #expect(code == 0 && out.trimmed == "alice", "limited read: \(out)")
+        (code, out) = try cli.run(["kv", "put", "secret/app", "password=changed"], token: limited)
         #expect(code != 0, "a read-only token must not write: \(out)")
-        (code, out) = try bao(["token", "lookup", "-format=json"], token: limited)
+        (code, out) = try cli.run(["token", "lookup", "-format=json"], token: limited)
         #expect(code == 0 && out.contains("app-reader"), "bao token lookup: \(out)")
+    }
+
+    @Test func baoLogsInWithUserpassAndAppRole() throws {
+        let directory = try temporaryDirectory()
+        let port = freePort()
+        let agent = try AgentProcess(
+            arguments: [
+                "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
+            ],
+            directory: directory)
+        defer { agent.kill() }
+        let client = VaultTestClient(baseURL: "http://127.0.0.1:\(port)")
+        try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
+        let cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
+
+        let policy = "path \"secret/data/app\" { capabilities = [\"read\"] }\n"
+        var (code, out) = try cli.run(["policy", "write", "app-reader", "-"], input: policy)
+        #expect(code == 0, "bao policy write: \(out)")
+        (code, out) = try cli.run(["kv", "put", "secret/app", "user=alice"])
+        #expect(code == 0, "bao kv put: \(out)")
+
+        (code, out) = try cli.run(["auth", "enable", "userpass"])
+        #expect(code == 0, "bao auth enable userpass: \(out)")
+        (code, out) = try cli.run(["auth", "list", "-format=json"])
+        #expect(code == 0 && out.contains("userpass/") && out.contains("auth_userpass_"), "bao auth list: \(out)")
+        (code, out) = try cli.run([
+            "write", "auth/userpass/users/alice", "password=wonderland", "token_policies=app-reader",
+        ])
+        #expect(code == 0, "bao write user: \(out)")
+        (code, out) = try cli.run(["read", "-format=json", "auth/userpass/users/alice"])
+        #expect(code == 0 && out.contains("app-reader") && !out.contains("wonderland"), "bao read user: \(out)")
+        (code, out) = try cli.run(
+            ["login", "-method=userpass", "-no-store", "-field=token", "username=alice", "password=wonderland"])
+        #expect(code == 0, "bao login -method=userpass: \(out)")
+        // The CLI's warning that it did not store the token shares the output with the token.
+        let userToken = String(out.split(separator: "\n").first { $0.hasPrefix("hvs.") } ?? "")
+        (code, out) = try cli.run(["kv", "get", "-field=user", "secret/app"], token: userToken)
+        #expect(code == 0 && out.trimmed == "alice", "read with the userpass token: \(out)")
+        (code, out) = try cli.run(["login", "-method=userpass", "-no-store", "username=alice", "password=nope"])
+        #expect(code != 0 && out.contains("invalid username or password"), "wrong password: \(out)")
+
+        (code, out) = try cli.run(["auth", "enable", "approle"])
+        #expect(code == 0, "bao auth enable approle: \(out)")
+        (code, out) = try cli.run(
+            ["write", "auth/approle/role/ci", "token_policies=app-reader", "token_ttl=20m", "secret_id_num_uses=1"])
+        #expect(code == 0, "bao write role: \(out)")
+        (code, out) = try cli.run(["read", "-field=role_id", "auth/approle/role/ci/role-id"])
+        #expect(code == 0, "bao read role-id: \(out)")
+        let roleID = out.trimmed
+        (code, out) = try cli.run(["write", "-f", "-field=secret_id", "auth/approle/role/ci/secret-id"])
+        #expect(code == 0, "bao write secret-id: \(out)")
+        let secretID = out.trimmed
+        (code, out) = try cli.run(
+            ["write", "-field=token", "auth/approle/login", "role_id=\(roleID)", "secret_id=\(secretID)"])
+        #expect(code == 0, "bao write auth/approle/login: \(out)")
+        let appToken = out.trimmed
+        (code, out) = try cli.run(["kv", "get", "-field=user", "secret/app"], token: appToken)
+        #expect(code == 0 && out.trimmed == "alice", "read with the AppRole token: \(out)")
+        (code, out) = try cli.run(["token", "lookup", "-format=json"], token: appToken)
+        #expect(code == 0 && out.contains("\"role_name\": \"ci\""), "bao token lookup: \(out)")
+        (code, out) = try cli.run(["write", "auth/approle/login", "role_id=\(roleID)", "secret_id=\(secretID)"])
+        #expect(code != 0 && out.contains("invalid role or secret ID"), "a used-up secret ID: \(out)")
+        #expect(!agent.stderr.contains("wonderland") && !agent.stdout.contains(secretID), "secrets stay out of logs")
+
+        (code, out) = try cli.run(["auth", "disable", "userpass"])
+        #expect(code == 0, "bao auth disable: \(out)")
+        (code, out) = try cli.run(["token", "lookup"], token: userToken)
+        #expect(code != 0, "the userpass token died with its method: \(out)")
     }
 }

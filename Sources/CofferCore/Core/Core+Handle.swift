@@ -19,6 +19,9 @@ extension Core {
             if let response = try handleWrappingToken(request) {
                 return try wrapIfRequested(response, wrapping, path: request.path)
             }
+            if let response = try handleLogin(request) {
+                return try wrapIfRequested(response, wrapping, path: request.path)
+            }
             return try wrapIfRequested(handleAuthenticated(request), wrapping, path: request.path)
         } catch {
             return .error(error)
@@ -48,7 +51,8 @@ extension Core {
             for (key, value) in request.query where key != "list" { data[key] = .string(value) }
             return data
         default:
-            guard let body = request.body else { return [:] }
+            // A JSON `null` body (what `bao write -f` sends) means no fields, as in Vault.
+            guard let body = request.body, !body.isNull else { return [:] }
             guard let members = body.objectValue else { throw .badRequest("the request body must be a JSON object") }
             return members
         }
@@ -73,7 +77,7 @@ extension Core {
     private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
         let node = try unsealedNode()
         guard let token = request.token, !token.isEmpty else { throw CofferError.permissionDenied }
-        let caller = try node.tokens.use(token: token)
+        let caller = try node.tokens.use(token: token, remoteAddress: request.remoteAddress)
         let acl = try node.policies.acl(for: caller.policies)
         do {
             return try dispatch(request, node: node, token: token, caller: caller, acl: acl)
@@ -85,14 +89,20 @@ extension Core {
     }
 
     /// Serves a write that a secondary cluster authenticated and authorised, on this primary.
-    /// Token, seal, rotation and replication paths are never accepted this way.
+    /// Token, login, seal, rotation and replication paths are never accepted this way.
     public func handleForwarded(_ request: VaultRequest) -> VaultResponse {
-        let refused = ["auth/", "sys/seal", "sys/rotate", "sys/replication", "sys/wrapping", "sys/unseal", "sys/init"]
-        guard !refused.contains(where: { request.path.hasPrefix($0) }) else {
-            return .error(CofferError.badRequest("this path cannot be forwarded from a secondary cluster"))
-        }
+        let refused = [
+            "auth/token", "sys/seal", "sys/rotate", "sys/replication", "sys/wrapping", "sys/unseal", "sys/init",
+        ]
+        let forbidden = CofferError.badRequest("this path cannot be forwarded from a secondary cluster")
+        guard !refused.contains(where: { request.path.hasPrefix($0) }) else { return .error(forbidden) }
         do {
             let node = try unsealedNode()
+            if let (mount, remainder) = routeAuth(request.path, node: node),
+                try credentialBackend(for: mount).isLoginPath(remainder)
+            {
+                return .error(forbidden)
+            }
             let caller = TokenEntry(
                 hash: "", accessor: "", policies: ["root"], parentHash: nil, path: "", displayName: "forwarded",
                 meta: [:], numUses: 0, creationTime: 0, ttl: 0, expireTime: nil, explicitMaxTTL: 0, renewable: false,
@@ -126,12 +136,11 @@ extension Core {
             return try envelope(
                 TokenBackend().handle(String(path.dropFirst(11)), operation: operation, context: context))
         }
-        guard let (mount, remainder) = node.mounts.table.route(path) else {
-            throw CofferError.unsupportedPath(path)
-        }
-        let backend = try Self.backend(for: mount)
+        let (backend, mount, remainder) = try mountedBackend(path, node: node)
         let storage = StorageView(store: barrier, prefix: mount.dataPrefix)
-        var logical = LogicalRequest(operation: operation, path: remainder, data: context.data, mountPath: mount.path)
+        let mountPath = (mount.kind == .auth ? "auth/" : "") + mount.path
+        var logical = LogicalRequest(operation: operation, path: remainder, data: context.data, mountPath: mountPath)
+        logical.remoteAddress = request.remoteAddress
         if operation == .update {
             operation = try backend.exists(logical, storage: storage) == false ? .create : .update
             logical.operation = operation
@@ -140,6 +149,19 @@ extension Core {
         var response = try envelope(backend.handle(logical, storage: storage))
         if request.method == "HEAD" { response.body = nil }
         return response
+    }
+
+    /// The backend mounted at the longest prefix of `path`: an auth method below `auth/`, else a
+    /// secrets engine; with the mount and the path below it.
+    private func mountedBackend(
+        _ path: String, node: UnsealedNode
+    ) throws(CofferError) -> (any LogicalBackend, MountEntry, String) {
+        if path.hasPrefix("auth/") {
+            guard let (mount, remainder) = routeAuth(path, node: node) else { throw CofferError.unsupportedPath(path) }
+            return (try credentialBackend(for: mount), mount, remainder)
+        }
+        guard let (mount, remainder) = node.mounts.table.route(path) else { throw CofferError.unsupportedPath(path) }
+        return (try Self.backend(for: mount), mount, remainder)
     }
 
     func authorize(_ acl: ACL, _ operation: LogicalOperation, _ path: String) throws(CofferError) {

@@ -25,13 +25,28 @@ extension Core {
     /// Drops caches whose source changed underneath, after replicated entries were applied.
     public func replicatedEntriesChanged(_ keys: [String]) {
         guard case .unsealed(let node) = currentState else { return }
-        if keys.contains(MountRegistry.replicatedKey) {
+        if keys.contains(MountKind.secrets.replicatedKey) {
             do { try node.mounts.reload() } catch {
                 logger.error("could not reload the mount table after replication", ["error": "\(error)"])
             }
         }
+        if keys.contains(MountKind.auth.replicatedKey) {
+            do {
+                for removed in try node.authMounts.reload() { try removeAuthRemains(removed, node: node) }
+            } catch {
+                logger.error("could not reload the auth table after replication", ["error": "\(error)"])
+            }
+        }
         if keys.contains(where: { $0.hasPrefix("sys/policy/") }) { node.policies.clearCache() }
         if keys.contains(SealPaths.keyring) { reloadKeyring() }
+    }
+
+    /// What a disabled auth method leaves in this cluster: the tokens its logins issued and its
+    /// cluster-local entries, which the primary's deletion of its data does not reach.
+    func removeAuthRemains(_ mount: MountEntry, node: UnsealedNode) throws(CofferError) {
+        try node.tokens.revokeAll(createdUnder: "auth/" + mount.path)
+        let keys = try barrier.keys(mount.localDataPrefix)
+        if !keys.isEmpty { try barrier.commit(keys.map { .delete(key: $0) }) }
     }
 
     /// Re-reads the keyring after the primary rotated it, opening it with the root key in memory.

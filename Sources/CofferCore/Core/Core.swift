@@ -133,7 +133,7 @@ public final class Core: Sendable {
             let shares = try UnsealKey.split(unsealKey, configuration: seal)
             let rootToken = rootTokenID ?? TokenStore.generateToken()
 
-            var plain: [StorageOperation] = MountRegistry.tableOperations([])
+            var plain = MountRegistry.tableOperations([], kind: .secrets) + MountRegistry.initialAuthOperations()
             for (name, record) in PolicyStore.initialOperations() {
                 plain.append(.put(key: "sys/policy/" + name, value: record))
             }

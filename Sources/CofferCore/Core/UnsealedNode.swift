@@ -3,6 +3,8 @@ import CofferBase
 /// Everything that exists only while the node is unsealed; dropped whole when it seals.
 final class UnsealedNode: Sendable {
     let mounts: MountRegistry
+    /// The auth methods below `auth/` (`sys/auth`).
+    let authMounts: MountRegistry
     let tokens: TokenStore
     let policies: PolicyStore
     let wrapping: WrappingStore
@@ -12,6 +14,7 @@ final class UnsealedNode: Sendable {
 
     init(barrier: Barrier, clusterName: String, clusterID: String) throws(CofferError) {
         self.mounts = try MountRegistry(store: barrier)
+        self.authMounts = try MountRegistry(store: barrier, kind: .auth)
         self.tokens = try TokenStore(view: StorageView(store: barrier, prefix: DataClass.localPrefix + "token/"))
         self.policies = PolicyStore(view: StorageView(store: barrier, prefix: "sys/policy/"))
         self.wrapping = try WrappingStore(

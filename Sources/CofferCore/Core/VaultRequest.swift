@@ -18,6 +18,8 @@ public struct VaultRequest: Sendable {
     public var wrapTTL: Int64?
     /// The `X-Vault-Wrap-Format` (`jwt`, or absent for an opaque token).
     public var wrapFormat: String?
+    /// The client's IP address, without the port; `nil` for requests made in process.
+    public var remoteAddress: String?
 
     public init(method: String, path: String, query: [String: String] = [:], body: JSON? = nil, token: String? = nil) {
         self.method = method

@@ -10,6 +10,8 @@ public struct LogicalRequest: Sendable {
     public var data: [String: JSON]
     /// The mount's path with its trailing slash, e.g. `secret/`.
     public var mountPath: String
+    /// The client's IP address when the request came over the network, for bound CIDRs.
+    public var remoteAddress: String?
 
     public init(operation: LogicalOperation, path: String, data: [String: JSON] = [:], mountPath: String = "") {
         self.operation = operation

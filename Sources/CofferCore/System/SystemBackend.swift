@@ -1,6 +1,6 @@
 import CofferBase
 
-/// The authenticated `sys/` paths: mounts, policies, seal, rotation, key status and UI helpers.
+/// The authenticated `sys/` paths: mounts, auth methods, policies, seal, rotation, key status and UI helpers.
 struct SystemBackend {
     let core: Core
 
@@ -48,13 +48,7 @@ struct SystemBackend {
             let rest = segments.dropFirst().joined(separator: "/")
             return try replication.handle(path: rest, operation: operation, data: context.data)
         case "auth":
-            guard segments.count == 1, operation == .read else { throw CofferError.unsupportedPath("sys/" + path) }
-            let token: JSON = [
-                "type": "token", "description": "token based credentials", "accessor": "auth_token_root",
-                "local": false, "seal_wrap": false, "options": .null,
-                "config": ["default_lease_ttl": 0, "max_lease_ttl": 0, "token_type": "default-service"],
-            ]
-            return legacyListing(["token/": token])
+            return try AuthEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
         default:
             throw CofferError.unsupportedPath("sys/" + path)
         }

@@ -21,6 +21,8 @@ public struct TokenEntry: Sendable, Equatable {
     public var explicitMaxTTL: Int64
     public var renewable: Bool
     public var period: Int64
+    /// CIDR blocks the token may be used from; empty for anywhere.
+    public var boundCIDRs: [String] = []
 
     /// Whether the token has no parent.
     public var isOrphan: Bool { parentHash == nil }
@@ -44,6 +46,7 @@ public struct TokenEntry: Sendable, Equatable {
         ]
         if let parentHash { document["parent"] = .string(parentHash) }
         if let expireTime { document["expire_time"] = .int(expireTime) }
+        if !boundCIDRs.isEmpty { document["bound_cidrs"] = .strings(boundCIDRs) }
         return JSON.object(document).serialized()
     }
 
@@ -59,13 +62,14 @@ public struct TokenEntry: Sendable, Equatable {
             numUses: document["num_uses"]?.intValue ?? 0, creationTime: document["creation_time"]?.intValue ?? 0,
             ttl: document["ttl"]?.intValue ?? 0, expireTime: document["expire_time"]?.intValue,
             explicitMaxTTL: document["explicit_max_ttl"]?.intValue ?? 0,
-            renewable: document["renewable"]?.boolValue ?? false, period: document["period"]?.intValue ?? 0)
+            renewable: document["renewable"]?.boolValue ?? false, period: document["period"]?.intValue ?? 0,
+            boundCIDRs: document["bound_cidrs"]?.arrayValue?.compactMap(\.stringValue) ?? [])
     }
 
     /// The `data` of a token lookup, as Vault shapes it. `id` is the token when the caller knows it.
     func lookupData(id: String, now: Int64) -> [String: JSON] {
         let remaining = expireTime.map { max(0, $0 - now) } ?? 0
-        return [
+        var data: [String: JSON] = [
             "accessor": .string(accessor), "creation_time": .int(creationTime), "creation_ttl": .int(ttl),
             "display_name": .string(displayName), "entity_id": "",
             "expire_time": expireTime.map { .string(Clock.rfc3339(Timestamp(seconds: $0), fractionalDigits: 0)) }
@@ -76,6 +80,8 @@ public struct TokenEntry: Sendable, Equatable {
             "orphan": .bool(isOrphan), "path": .string(path), "policies": .strings(policies),
             "renewable": .bool(renewable), "ttl": .int(remaining), "type": "service",
         ]
+        if !boundCIDRs.isEmpty { data["bound_cidrs"] = .strings(boundCIDRs) }
+        return data
     }
 
     /// The `auth` block of a response that issued this token.

@@ -104,10 +104,17 @@ public final class TokenStore: Sendable {
 
     // MARK: Use
 
-    /// Checks a token for a request and spends one use of a limited-use token; the token is revoked
-    /// when its last use is spent, and the returned entry still serves the request in progress.
-    public func use(token: String) throws(CofferError) -> TokenEntry {
+    /// Checks a token for a request from `remoteAddress` and spends one use of a limited-use token;
+    /// the token is revoked when its last use is spent, and the returned entry still serves the
+    /// request in progress. A token bound to CIDR blocks is refused from elsewhere, and from an
+    /// unknown address.
+    public func use(token: String, remoteAddress: String? = nil) throws(CofferError) -> TokenEntry {
         guard let entry = try lookup(token: token) else { throw CofferError.permissionDenied }
+        if !entry.boundCIDRs.isEmpty,
+            !CIDRBlock.allows(remoteAddress, in: entry.boundCIDRs.compactMap { CIDRBlock($0) })
+        {
+            throw CofferError.permissionDenied
+        }
         guard entry.numUses > 0 else { return entry }
         return try writeLock.withLock { _ throws(CofferError) -> TokenEntry in
             guard var current = try lookup(hash: entry.hash) else { throw CofferError.permissionDenied }
@@ -138,6 +145,8 @@ public final class TokenStore: Sendable {
         public var renewable: Bool = true
         public var orphan: Bool = false
         public var path: String = "auth/token/create"
+        /// CIDR blocks the token may be used from; empty for anywhere.
+        public var boundCIDRs: [String] = []
 
         public init(policies: [String]) {
             self.policies = policies
@@ -167,7 +176,7 @@ public final class TokenStore: Sendable {
             parentHash: request.orphan ? nil : parent?.hash, path: request.path, displayName: request.displayName,
             meta: request.meta, numUses: request.numUses, creationTime: now, ttl: ttl,
             expireTime: ttl > 0 ? now + ttl : nil, explicitMaxTTL: request.explicitMaxTTL,
-            renewable: ttl > 0 && request.renewable, period: request.period)
+            renewable: ttl > 0 && request.renewable, period: request.period, boundCIDRs: request.boundCIDRs)
         try writeLock.withLock { _ throws(CofferError) in
             guard try view.get("id/" + tokenHash) == nil else {
                 throw CofferError.badRequest("a token with that id already exists")
@@ -245,6 +254,23 @@ public final class TokenStore: Sendable {
         }
         try view.commit(operations)
         forget(revoked)
+    }
+
+    /// Revokes every token created through a path below `prefix`, with its children, as disabling
+    /// an auth method does to the tokens its logins issued; returns how many were revoked.
+    @discardableResult
+    public func revokeAll(createdUnder prefix: String) throws(CofferError) -> Int {
+        try writeLock.withLock { _ throws(CofferError) -> Int in
+            var revoked = 0
+            for key in try view.keys("id/") {
+                guard let bytes = try view.get(key), let entry = TokenEntry.deserialize(bytes),
+                    entry.path.hasPrefix(prefix)
+                else { continue }
+                try revokeLocked(hash: entry.hash, orphanChildren: false)
+                revoked += 1
+            }
+            return revoked
+        }
     }
 
     /// Every accessor of a live token (for `auth/token/accessors`).

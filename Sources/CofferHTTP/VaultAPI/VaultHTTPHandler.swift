@@ -37,6 +37,7 @@ public struct VaultHTTPHandler: HTTPHandler {
         }
         vaultRequest.wrapFormat = request.header("x-vault-wrap-format")
         vaultRequest.noForward = !(request.header("x-vault-no-request-forwarding") ?? "").isEmpty
+        vaultRequest.remoteAddress = request.remoteAddress.isEmpty ? nil : request.remoteAddress
         let response = core.handle(vaultRequest)
         logger.trace("request served", ["http.method": method, "http.status": "\(response.status)"])
         return Self.render(response, method: method)

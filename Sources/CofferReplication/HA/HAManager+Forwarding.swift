@@ -74,7 +74,7 @@ extension HAManager {
     static func encodeRequest(_ request: VaultRequest, id: UInt64) -> ReplicationMessage.Forwarded {
         var envelope: [String: JSON] = [
             "token": .optional(request.token), "body": request.body ?? .null,
-            "wrap_format": .optional(request.wrapFormat),
+            "wrap_format": .optional(request.wrapFormat), "remote_address": .optional(request.remoteAddress),
         ]
         if let wrapTTL = request.wrapTTL { envelope["wrap_ttl"] = .int(wrapTTL) }
         return .init(
@@ -90,6 +90,7 @@ extension HAManager {
             token: envelope["token"]?.stringValue)
         request.wrapTTL = envelope["wrap_ttl"]?.intValue
         request.wrapFormat = envelope["wrap_format"]?.stringValue
+        request.remoteAddress = envelope["remote_address"]?.stringValue
         return request
     }
 
