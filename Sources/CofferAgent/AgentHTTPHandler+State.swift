@@ -15,6 +15,8 @@ extension AgentHTTPHandler {
         ]
         members["key_set_id"] = seal.keySetID.map(JSON.string) ?? .null
         members["seal_warning"] = seal.warning.map(JSON.string) ?? .null
+        members["sealed_by_operator_at"] =
+            core.operatorSealedAt.map { .string(Clock.rfc3339($0, fractionalDigits: 0)) } ?? .null
         var keysCurrent: Bool?
         var userData: Bool?
         if !seal.sealed {

@@ -233,3 +233,15 @@ import Testing
         #expect(plan.waiting.contains { $0.contains("b2 is unsealed with keys that no longer open") })
     }
 }
+
+extension PlannerTests {
+    @Test func nodeSealedByAnOperatorStaysSealed() {
+        var nodes = Self.converged()
+        nodes["a2"]!.sealed = true
+        nodes["a2"]!.haRole = .sealed
+        nodes["a2"]!.sealedByOperatorAt = "2026-12-03T12:00:00Z"
+        let plan = Self.plan(nodes, keySets: [Self.keySet("K1", cluster: "dc1")])
+        #expect(plan.actions.isEmpty)
+        #expect(plan.blocked.contains { $0.contains("a2 was sealed by an operator with sys/seal") })
+    }
+}

@@ -130,6 +130,16 @@ struct ControllerTests {
         #expect(try readsBack(fixture, cluster: "dc2", node: "dc2-1", key: "after-primary-restart", value: "2"))
         #expect(run.stdout.contains("unsealed dc2/dc2-1"))
         #expect(run.stdout.contains("unsealed dc1/dc1-1"))
+
+        // An operator's sys/seal is respected: run reports it and leaves the node sealed; a restart
+        // of the agent lifts the hold.
+        let sealed = try fixture.client("dc2-1", token: try fixture.rootToken("dc2")).put("sys/seal", [:])
+        #expect(sealed.status == 204, "\(sealed.raw)")
+        #expect(eventually(timeout: 20) { run.stdout.contains("dc2-1 was sealed by an operator with sys/seal") })
+        #expect(try fixture.status()["dc2-1"]?["sealed"]?.boolValue == true)
+        fixture.kill("dc2-1")
+        try fixture.start("dc2-1")
+        #expect(eventually(timeout: 30) { (try? fixture.status()["dc2-1"]?["sealed"]?.boolValue) == false })
         #expect(run.terminate() == 0)
     }
 

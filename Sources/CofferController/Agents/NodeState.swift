@@ -43,6 +43,8 @@ public struct NodeState: Sendable, Equatable {
     public var unsealThreshold = 0
     public var keySetID: String?
     public var sealWarning: String?
+    /// When an operator sealed the node with `sys/seal`; the controller then leaves it sealed.
+    public var sealedByOperatorAt: String?
     /// Whether this unsealed node's keys still open the cluster's keyring; `nil` when sealed.
     public var keysCurrent: Bool?
     /// Whether the cluster holds user data; `nil` when unknown (sealed).
@@ -68,6 +70,7 @@ public struct NodeState: Sendable, Equatable {
         unsealThreshold = Int(state["unseal"]?["threshold"]?.intValue ?? 0)
         keySetID = state["key_set_id"]?.stringValue
         sealWarning = state["seal_warning"]?.stringValue
+        sealedByOperatorAt = state["sealed_by_operator_at"]?.stringValue
         keysCurrent = state["keys_current"]?.boolValue
         userData = state["user_data"]?.boolValue
         haEnabled = state["ha"]?["enabled"]?.boolValue ?? false

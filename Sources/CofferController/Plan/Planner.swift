@@ -128,6 +128,12 @@ public struct Planner: Sendable {
                 }
                 continue
             }
+            if let since = state.sealedByOperatorAt {
+                round.blocked.append(
+                    "\(cluster.name): \(node.name) was sealed by an operator with sys/seal at \(since); the "
+                        + "controller leaves it sealed until it is unsealed by hand or its agent restarts")
+                continue
+            }
             guard let keySetID = state.keySetID else {
                 round.blocked.append("\(cluster.name): \(node.name) is sealed and reports no key set id")
                 continue

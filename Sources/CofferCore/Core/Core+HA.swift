@@ -70,6 +70,17 @@ extension Core {
         seal()
     }
 
+    /// `sys/seal`: seals and remembers that an operator asked, so that a controller leaves the node
+    /// sealed until someone unseals it by hand or restarts it.
+    public func sealOnRequest() {
+        haSlot.write { $0.operatorSealedAt = Clock.now() }
+        seal()
+        logger.warning("sealed on request through sys/seal; automatic unsealing holds off until an unseal by hand")
+    }
+
+    /// When an operator sealed this node with `sys/seal`, if it is still sealed since.
+    public var operatorSealedAt: Timestamp? { isSealed ? haSlot.current.operatorSealedAt : nil }
+
     /// A standby's answer: forwarded to the active node, or a 307 to it.
     func answerAsStandby(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
         let ha = haSlot.current

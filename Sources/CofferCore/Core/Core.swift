@@ -204,7 +204,10 @@ public final class Core: Sendable {
             return try sealStatus()
         }
         if !isSealed, !wasUnsealed {
-            haSlot.write { $0.sealReason = nil }
+            haSlot.write {
+                $0.sealReason = nil
+                $0.operatorSealedAt = nil
+            }
             notifyLifecycle(unsealed: true)
             if isServing { notifyServing(true) }
         }

@@ -33,4 +33,6 @@ struct HAStatus: Sendable {
     var extensionObject: (any HAExtension)?
     /// Why the node sealed itself, for `sys/seal-status`; cleared by the next unseal.
     var sealReason: String?
+    /// When an operator sealed the node with `sys/seal`; cleared by the next unseal or a restart.
+    var operatorSealedAt: Timestamp?
 }

@@ -15,7 +15,7 @@ struct SystemBackend {
             return try PoliciesEndpoint(core: core, context: context).handle(segments, operation)
         case "seal":
             guard operation == .update else { throw CofferError.unsupportedOperation }
-            core.seal()
+            core.sealOnRequest()
             return VaultResponse(status: 204)
         case "metrics":
             guard operation == .read else { throw CofferError.unsupportedOperation }
