@@ -60,7 +60,9 @@ extension Core {
             request.path = "auth/token/root"
             _ = try unsealedNode().tokens.create(request, parent: nil)
             let pad = Array(current.otp.utf8)
-            let encoded = Base64.encode(zip(Array(token.utf8), pad).map { $0 ^ $1 })
+            // Unpadded, as Vault encodes it (Go's RawStdEncoding); its CLIs refuse the padded form.
+            var encoded = Base64.encode(zip(Array(token.utf8), pad).map { $0 ^ $1 })
+            while encoded.hasSuffix("=") { encoded.removeLast() }
             attempt = nil
             logger.info("root token generated from unseal key shares")
             return encoded

@@ -72,6 +72,7 @@ extension Core {
     ]
     private static let sudoPrefixes = [
         "sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan",
+        "sys/generate-root-token/",
     ]
 
     private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {

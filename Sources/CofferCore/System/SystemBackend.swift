@@ -13,6 +13,8 @@ struct SystemBackend {
             return try MountsEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
         case "policy", "policies":
             return try PoliciesEndpoint(core: core, context: context).handle(segments, operation)
+        case "generate-root-token":
+            return try generateRootToken(Array(segments.dropFirst()), operation, context)
         case "seal":
             guard operation == .update else { throw CofferError.unsupportedOperation }
             core.sealOnRequest()
@@ -94,5 +96,27 @@ struct SystemBackend {
         }
         data["capabilities"] = .strings(all.sorted())
         return core.envelope(LogicalResponse(data: data))
+    }
+
+    /// OpenBao's authenticated form of root generation (`sys/generate-root-token/attempt|update`,
+    /// sudo): the same operation as the unauthenticated `sys/generate-root`, its answer in `data`.
+    private func generateRootToken(
+        _ rest: [String], _ operation: LogicalOperation, _ context: RequestContext
+    ) throws(CofferError) -> VaultResponse {
+        guard rest.count == 1, rest[0] == "attempt" || rest[0] == "update" else {
+            throw CofferError.unsupportedPath("sys/generate-root-token/" + rest.joined(separator: "/"))
+        }
+        let method: String
+        switch operation {
+        case .read: method = "GET"
+        case .delete: method = "DELETE"
+        case .create, .update: method = "PUT"
+        default: throw CofferError.unsupportedOperation
+        }
+        let request = VaultRequest(
+            method: method, path: "sys/generate-root/" + rest[0], body: .object(context.data), token: nil)
+        let answer = try core.handleGenerateRoot(request)
+        guard let body = answer.body?.objectValue else { return answer }
+        return core.envelope(LogicalResponse(data: body))
     }
 }
