@@ -66,6 +66,16 @@ import Testing
         return nodes
     }
 
+    /// The manifest with the roles swapped: dc2 primary, dc1 its secondary.
+    static var swapped: Manifest {
+        var manifest = Self.manifest
+        manifest.clusters[0].role = .secondary
+        manifest.clusters[0].primary = "dc2"
+        manifest.clusters[1].role = .primary
+        manifest.clusters[1].primary = nil
+        return manifest
+    }
+
     static func plan(
         _ nodes: [String: NodeState], unreachable: [String] = [], keySets: [KeySet] = [],
         manifest: Manifest = manifest, force: Bool = false
@@ -176,11 +186,7 @@ import Testing
 
     @Test func primaryMovesOnlyOnceTheNewPrimaryCaughtUp() {
         var nodes = Self.converged()
-        var manifest = Self.manifest
-        manifest.clusters[0].role = .secondary
-        manifest.clusters[0].primary = "dc2"
-        manifest.clusters[1].role = .primary
-        manifest.clusters[1].primary = nil
+        let manifest = Self.swapped
         nodes["b1"]!.replication.lastRemoteWAL = 7
         let behind = Self.plan(nodes, keySets: [Self.keySet("K1", cluster: "dc1")], manifest: manifest)
         #expect(behind.actions.isEmpty)
@@ -194,11 +200,7 @@ import Testing
 
     @Test func oldPrimaryThatReturnsIsDemotedAndFollowsTheNewOne() {
         var nodes = Self.converged()
-        var manifest = Self.manifest
-        manifest.clusters[0].role = .secondary
-        manifest.clusters[0].primary = "dc2"
-        manifest.clusters[1].role = .primary
-        manifest.clusters[1].primary = nil
+        let manifest = Self.swapped
         nodes["b1"]!.replication.mode = "primary"
         nodes["b1"]!.replication.state = "running"
         nodes["b1"]!.replication.knownSecondaries = []
@@ -210,11 +212,7 @@ import Testing
         var nodes = Self.converged()
         nodes.removeValue(forKey: "a1")
         nodes.removeValue(forKey: "a2")
-        var manifest = Self.manifest
-        manifest.clusters[0].role = .secondary
-        manifest.clusters[0].primary = "dc2"
-        manifest.clusters[1].role = .primary
-        manifest.clusters[1].primary = nil
+        let manifest = Self.swapped
         let plan = Self.plan(
             nodes, unreachable: ["a1", "a2"], keySets: [Self.keySet("K1", cluster: "dc1")], manifest: manifest)
         #expect(plan.actions.isEmpty)

@@ -120,18 +120,8 @@ public struct Executor: Sendable {
         let primarySession = try session(primary, primaryState)
         defer { primarySession.close() }
         let secondarySession = try session(secondary, try secondary.state())
-        if primaryState.replication.knownSecondaries.contains(action.cluster) {
-            // A registration left by an earlier, unfinished activation: its token is gone; mint anew.
-            try primary.vaultExpectingSuccess(
-                "POST", "sys/replication/performance/primary/revoke-secondary",
-                body: ["id": .string(action.cluster)], token: primarySession.token)
-        }
-        let minted = try primary.vaultExpectingSuccess(
-            "POST", "sys/replication/performance/primary/secondary-token",
-            body: ["id": .string(action.cluster), "ttl": "15m"], token: primarySession.token)
-        guard let activationToken = minted["wrap_info"]?["token"]?.stringValue else {
-            throw ControllerError(.agentRefused, "\(primary.nodeName): secondary-token returned no token")
-        }
+        let activationToken = try mintSecondaryToken(
+            id: action.cluster, on: primary, state: primaryState, token: primarySession.token)
         try journal.record("activate", cluster: action.cluster, step: "token-minted")
         try secondary.vaultExpectingSuccess(
             "POST", "sys/replication/performance/secondary/enable", body: ["token": .string(activationToken)],
@@ -192,17 +182,8 @@ public struct Executor: Sendable {
         defer { primarySession.close() }
         let secondarySession = try session(secondary, secondaryState)
         defer { secondarySession.close() }
-        if primaryState.replication.knownSecondaries.contains(action.cluster) {
-            try primary.vaultExpectingSuccess(
-                "POST", "sys/replication/performance/primary/revoke-secondary",
-                body: ["id": .string(action.cluster)], token: primarySession.token)
-        }
-        let minted = try primary.vaultExpectingSuccess(
-            "POST", "sys/replication/performance/primary/secondary-token",
-            body: ["id": .string(action.cluster), "ttl": "15m"], token: primarySession.token)
-        guard let token = minted["wrap_info"]?["token"]?.stringValue else {
-            throw ControllerError(.agentRefused, "\(primary.nodeName): secondary-token returned no token")
-        }
+        let token = try mintSecondaryToken(
+            id: action.cluster, on: primary, state: primaryState, token: primarySession.token)
         try journal.record("update-primary", cluster: action.cluster, step: "token-minted")
         try secondary.vaultExpectingSuccess(
             "POST", "sys/replication/performance/secondary/update-primary", body: ["token": .string(token)],
@@ -212,6 +193,26 @@ public struct Executor: Sendable {
     }
 
     // MARK: Helpers
+
+    /// A fresh activation token for secondary `id`, minted just before use. A registration the
+    /// primary still holds for `id` (from an unfinished activation, or a cluster that was wiped)
+    /// is revoked first: its token is gone, and the primary issues one token per id.
+    private func mintSecondaryToken(
+        id: String, on primary: AgentEndpoint, state: NodeState, token: String
+    ) throws(ControllerError) -> String {
+        if state.replication.knownSecondaries.contains(id) {
+            try primary.vaultExpectingSuccess(
+                "POST", "sys/replication/performance/primary/revoke-secondary", body: ["id": .string(id)],
+                token: token)
+        }
+        let minted = try primary.vaultExpectingSuccess(
+            "POST", "sys/replication/performance/primary/secondary-token", body: ["id": .string(id), "ttl": "15m"],
+            token: token)
+        guard let activationToken = minted["wrap_info"]?["token"]?.stringValue else {
+            throw ControllerError(.agentRefused, "\(primary.nodeName): secondary-token returned no token")
+        }
+        return activationToken
+    }
 
     private func endpoint(_ node: String?) throws(ControllerError) -> AgentEndpoint {
         guard let node, let endpoint = observer.endpoint(node) else {
