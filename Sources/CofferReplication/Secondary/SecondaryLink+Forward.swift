@@ -1,19 +1,33 @@
 import CofferBase
 import CofferCore
+import Glibc
 
 extension SecondaryLink {
     static let forwardTimeoutMilliseconds = 30_000
+    /// How long a write waits for a link that is not streaming before it is refused.
+    static let reconnectWaitMilliseconds = 5_000
 
     /// Sends a write to the primary and answers once this cluster has applied the WAL index that
     /// holds it, so the client reads its own write here; after a bounded wait, answers with a warning.
     func forward(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
         let waiter = ForwardWaiter()
-        let (connection, id) = shared.write { shared -> (ClusterConnection?, UInt64) in
-            guard shared.replicationState == "stream-wals", let connection = shared.connection else { return (nil, 0) }
-            let id = shared.nextForwardID
-            shared.nextForwardID += 1
-            shared.waiting[id] = waiter
-            return (connection, id)
+        var connection: ClusterConnection?
+        var id: UInt64 = 0
+        // A link that is reconnecting or catching up (merkle-sync) is usually streaming again within
+        // moments; a write that arrives then waits briefly instead of failing at once.
+        let deadline = Clock.monotonicNanoseconds() + UInt64(Self.reconnectWaitMilliseconds) * 1_000_000
+        while true {
+            (connection, id) = shared.write { shared -> (ClusterConnection?, UInt64) in
+                guard shared.replicationState == "stream-wals", let connection = shared.connection else {
+                    return (nil, 0)
+                }
+                let id = shared.nextForwardID
+                shared.nextForwardID += 1
+                shared.waiting[id] = waiter
+                return (connection, id)
+            }
+            if connection != nil || Clock.monotonicNanoseconds() >= deadline { break }
+            usleep(20_000)
         }
         guard let connection else {
             throw CofferError(status: 503, "this secondary is not connected to its primary; the write was not made")
