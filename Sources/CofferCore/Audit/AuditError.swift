@@ -17,6 +17,7 @@ public struct AuditError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A sentence for the operator.
     public let reason: String
 
+    /// An error with `code` and a `reason` that names no entry content.
     public init(_ code: Code, _ reason: String) {
         self.code = code
         self.reason = reason

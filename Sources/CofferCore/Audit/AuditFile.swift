@@ -25,11 +25,13 @@ final class AuditFile: Sendable {
         let mode: UInt32
     }
 
+    /// Where this file's lines go.
     let target: Target
     /// Permission bits applied on open; 0 leaves the file's mode alone.
     private let mode: UInt32
     private let descriptor = Mutex<Descriptor?>(nil)
 
+    /// A log for `target`, opened on first use (or by `open()`), with `mode` applied when opened.
     init(_ target: Target, mode: UInt32) {
         self.target = target
         self.mode = mode
@@ -54,13 +56,11 @@ final class AuditFile: Sendable {
 
     /// Appends `line` (which ends with its newline) in one locked step.
     func append(_ line: [UInt8]) throws(AuditError) {
-        switch target {
-        case .discard: return
-        case .standardOutput: try Self.write(line, to: 1, name: "stdout")
-        case .path(let path):
-            try descriptor.withLock { current throws(AuditError) in
-                let number = try currentDescriptor(&current, path: path)
-                try Self.write(line, to: number, name: path)
+        try descriptor.withLock { current throws(AuditError) in
+            switch target {
+            case .discard: return
+            case .standardOutput: try Self.write(line, to: 1, name: "stdout")
+            case .path(let path): try Self.write(line, to: try currentDescriptor(&current, path: path), name: path)
             }
         }
     }

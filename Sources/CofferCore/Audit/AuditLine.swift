@@ -8,12 +8,14 @@ import CofferCrypto
 /// `hmacAccessor` is off) accessors become `hmac-sha256:<hex>`; without one (`log_raw`) they are
 /// written as they are.
 struct AuditLine {
+    /// The line so far.
     private(set) var bytes: [UInt8] = []
     /// Whether the object being written has no member yet.
     private var empty = true
     private let salt: [UInt8]?
     private let hmacAccessor: Bool
 
+    /// An empty line starting with `prefix`; `salt` is `nil` for a device that logs raw.
     init(salt: [UInt8]?, hmacAccessor: Bool, prefix: String) {
         self.salt = salt
         self.hmacAccessor = hmacAccessor

@@ -11,14 +11,17 @@ struct AuditRequestFacts: Sendable {
     var path: String
     /// The token the client sent, empty when none.
     var clientToken: String
+    /// The client's IP address, `nil` for requests made in process.
     var remoteAddress: String?
     /// Seconds the client asked its response to be wrapped for; 0 for none.
     var wrapTTL: Int64
     /// The input fields; `nil` when they must not be logged at all (`sys/audit-hash`).
     var data: [String: JSON]?
-    /// The mount serving the path: its path, type and accessor; empty when none does.
+    /// The path of the mount serving the request (`sys/` for system paths); empty when none does.
     var mountPoint = ""
+    /// That mount's type (`kv`, `system`, `token`, `userpass`).
     var mountType = ""
+    /// That mount's accessor.
     var mountAccessor = ""
     /// The token entry of the caller, once the token is resolved; `nil` for logins, unknown tokens
     /// and requests without one.

@@ -23,6 +23,7 @@ final class AuditTrail {
     private var facts: AuditRequestFacts
     private var progress = Progress.pending
 
+    /// A trail through `devices` (at least one) for the request `facts` describe.
     init(devices: [AuditDevice], facts: AuditRequestFacts, logger: Logger) {
         self.devices = devices
         self.facts = facts
