@@ -18,13 +18,16 @@ final class AgentProcess: @unchecked Sendable {  // Mutated only by the test tha
         return packageRoot.appendingPathComponent(".build/debug/coffer")
     }
 
-    init(arguments: [String], directory: URL) throws {
+    /// Starts `coffer` with `arguments`, its output kept in `directory`; it runs in
+    /// `workingDirectory` when given (where relative paths such as an audit log's resolve).
+    init(arguments: [String], directory: URL, workingDirectory: URL? = nil) throws {
         stdoutURL = directory.appendingPathComponent("agent-\(UUID().uuidString).out")
         stderrURL = directory.appendingPathComponent("agent-\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Self.executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()

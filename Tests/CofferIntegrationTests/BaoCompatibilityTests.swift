@@ -1,3 +1,4 @@
+import CofferBase
 import Foundation
 import Testing
 
@@ -107,5 +108,52 @@ struct BaoCompatibilityTests {
         #expect(code == 0, "bao auth disable: \(out)")
         (code, out) = try cli.run(["token", "lookup"], token: userToken)
         #expect(code != 0, "the userpass token died with its method: \(out)")
+    }
+
+    @Test func baoEnablesAFileAuditDeviceWhoseLogHashesTokensAndSecrets() throws {
+        let directory = try temporaryDirectory()
+        let port = freePort()
+        let agent = try AgentProcess(
+            arguments: [
+                "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
+            ],
+            directory: directory)
+        defer { agent.kill() }
+        let client = VaultTestClient(baseURL: "http://127.0.0.1:\(port)")
+        try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
+        let cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
+        let logPath = directory.appendingPathComponent("audit.log").path
+
+        var (code, out) = try cli.run(["audit", "enable", "file", "file_path=\(logPath)"])
+        #expect(code == 0, "bao audit enable: \(out)")
+        (code, out) = try cli.run(["audit", "list", "-format=json"])
+        #expect(code == 0 && out.contains("\"file/\"") && out.contains(logPath), "bao audit list: \(out)")
+        (code, out) = try cli.run(["audit", "enable", "-path=broken", "file", "file_path=/nonexistent/dir/audit.log"])
+        #expect(code != 0 && out.contains("could not be enabled"), "an unopenable path is refused: \(out)")
+
+        (code, out) = try cli.run(["kv", "put", "secret/app", "password=hunter2"])
+        #expect(code == 0, "bao kv put: \(out)")
+        let text = try String(contentsOfFile: logPath, encoding: .utf8)
+        let entries = try text.split(separator: "\n").map { try JSON.parse(Array($0.utf8)) }
+        let write = try #require(
+            entries.first { $0["type"] == "request" && $0["request"]?["path"] == "secret/data/app" }, "\(text)")
+        #expect(write["request"]?["operation"] == "update" && write["request"]?["mount_type"] == "kv")
+        let clientToken = try #require(write["request"]?["client_token"]?.stringValue)
+        #expect(clientToken.hasPrefix("hmac-sha256:") && write["auth"]?["client_token"]?.stringValue == clientToken)
+        let password = try #require(write["request"]?["data"]?["data"]?["password"]?.stringValue)
+        #expect(password.hasPrefix("hmac-sha256:"))
+        #expect(!text.contains("hunter2") && !text.contains("it-root"), "no secret in clear: \(text)")
+
+        (code, out) = try cli.run(["write", "-field=hash", "sys/audit-hash/file", "input=hunter2"])
+        #expect(code == 0 && out.trimmed == password, "audit-hash matches the logged value: \(out)")
+        (code, out) = try cli.run(["write", "-field=hash", "sys/audit-hash/file", "input=it-root"])
+        #expect(code == 0 && out.trimmed == clientToken, "audit-hash matches the logged token: \(out)")
+        let afterHashing = try String(contentsOfFile: logPath, encoding: .utf8)
+        #expect(!afterHashing.contains("hunter2") && !afterHashing.contains("it-root"))
+
+        (code, out) = try cli.run(["audit", "disable", "file"])
+        #expect(code == 0, "bao audit disable: \(out)")
+        (code, out) = try cli.run(["audit", "list"])
+        #expect(out.contains("No audit devices are enabled"), "bao audit list: \(out)")
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 import Testing
 
 /// One production-style node for replication tests: its own SQLite file, plain HTTP on loopback
-/// for the API (TLS on the API is covered by NodeLifecycleTests), and the mTLS cluster port.
+/// for the API (TLS on the API is covered by NodeLifecycleTests), and the mTLS cluster port. It
+/// runs in its own directory, so a relative path (an audit log's) names a file of its own, as on
+/// a host of its own.
 final class ReplicationNode: @unchecked Sendable {  // Driven by one test at a time.
     let name: String
     let directory: URL
@@ -36,7 +38,8 @@ final class ReplicationNode: @unchecked Sendable {  // Driven by one test at a t
     var logs: String { (process?.stderr ?? "") + (process?.stdout ?? "") }
 
     func start() throws {
-        process = try AgentProcess(arguments: ["agent", "--config", configFile], directory: directory)
+        process = try AgentProcess(
+            arguments: ["agent", "--config", configFile], directory: directory, workingDirectory: directory)
         let up = eventually { (try? client.get("sys/seal-status")) != nil }
         try #require(up, "\(name) did not start: \(process?.stderr ?? "")")
     }

@@ -13,16 +13,29 @@ extension Core {
 
     private func serve(_ request: VaultRequest) -> VaultResponse {
         do {
+            // Not audited, as in Vault: the seal and status paths, which answer even while sealed,
+            // and what a standby forwards, which the active node audits.
             if let response = try handleUnauthenticated(request) { return response }
             if isStandby { return try answerAsStandby(request) }
+        } catch {
+            return .error(error)
+        }
+        guard let trail = auditTrail(for: request) else { return serveLogical(request, trail: nil) }
+        return trail.finish(serveLogical(request, trail: trail))
+    }
+
+    /// Serves a request that needs the unsealed node; with a trail, each branch records the
+    /// request entry once it knows the caller and before it changes anything.
+    private func serveLogical(_ request: VaultRequest, trail: AuditTrail?) -> VaultResponse {
+        do {
             let wrapping = try Self.requestedWrapping(request)
-            if let response = try handleWrappingToken(request) {
+            if let response = try handleWrappingToken(request, trail: trail) {
                 return try wrapIfRequested(response, wrapping, path: request.path)
             }
-            if let response = try handleLogin(request) {
+            if let response = try handleLogin(request, trail: trail) {
                 return try wrapIfRequested(response, wrapping, path: request.path)
             }
-            return try wrapIfRequested(handleAuthenticated(request), wrapping, path: request.path)
+            return try wrapIfRequested(handleAuthenticated(request, trail: trail), wrapping, path: request.path)
         } catch {
             return .error(error)
         }
@@ -75,9 +88,11 @@ extension Core {
         "sys/generate-root-token/",
     ]
 
-    private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {
+    private func handleAuthenticated(_ request: VaultRequest, trail: AuditTrail?) throws(CofferError) -> VaultResponse {
         let node = try unsealedNode()
         guard let token = request.token, !token.isEmpty else { throw CofferError.permissionDenied }
+        // Recorded before the token's use is counted, so a refused request spends nothing.
+        try trail?.recordRequest(caller: try node.tokens.lookup(token: token))
         let caller = try node.tokens.use(token: token, remoteAddress: request.remoteAddress)
         let acl = try node.policies.acl(for: caller.policies)
         do {
@@ -92,6 +107,11 @@ extension Core {
     /// Serves a write that a secondary cluster authenticated and authorised, on this primary.
     /// Token, login, seal, rotation and replication paths are never accepted this way.
     public func handleForwarded(_ request: VaultRequest) -> VaultResponse {
+        guard let trail = auditTrail(for: request) else { return serveForwarded(request, trail: nil) }
+        return trail.finish(serveForwarded(request, trail: trail))
+    }
+
+    private func serveForwarded(_ request: VaultRequest, trail: AuditTrail?) -> VaultResponse {
         let refused = [
             "auth/token", "sys/seal", "sys/rotate", "sys/replication", "sys/wrapping", "sys/unseal", "sys/init",
         ]
@@ -108,6 +128,7 @@ extension Core {
                 hash: "", accessor: "", policies: ["root"], parentHash: nil, path: "", displayName: "forwarded",
                 meta: [:], numUses: 0, creationTime: 0, ttl: 0, expireTime: nil, explicitMaxTTL: 0, renewable: false,
                 period: 0)
+            try trail?.recordRequest(caller: caller)
             return try dispatch(request, node: node, token: "", caller: caller, acl: .root)
         } catch {
             return .error(error)

@@ -24,13 +24,14 @@ extension Core {
     ///
     /// A login only reads the method's data and writes cluster-local entries (the token, use
     /// counts), so it is answered by whichever cluster receives it, a secondary included.
-    func handleLogin(_ request: VaultRequest) throws(CofferError) -> VaultResponse? {
+    func handleLogin(_ request: VaultRequest, trail: AuditTrail?) throws(CofferError) -> VaultResponse? {
         guard request.path.hasPrefix("auth/"), !request.path.hasPrefix("auth/token/") else { return nil }
         let node = try unsealedNode()
         guard let (mount, remainder) = routeAuth(request.path, node: node) else { return nil }
         let backend = try credentialBackend(for: mount)
         guard backend.isLoginPath(remainder) else { return nil }
         guard request.method == "PUT" || request.method == "POST" else { throw CofferError.unsupportedOperation }
+        try trail?.recordRequest(caller: nil)
         var logical = LogicalRequest(
             operation: .update, path: remainder, data: try Self.inputData(for: request, operation: .update),
             mountPath: "auth/" + mount.path)

@@ -37,6 +37,11 @@ extension Core {
                 logger.error("could not reload the auth table after replication", ["error": "\(error)"])
             }
         }
+        if keys.contains(MountKind.audit.replicatedKey) {
+            do { try node.audit.reload() } catch {
+                logger.error("could not reload the audit table after replication", ["error": "\(error)"])
+            }
+        }
         if keys.contains(where: { $0.hasPrefix("sys/policy/") }) { node.policies.clearCache() }
         if keys.contains(SealPaths.keyring) { reloadKeyring() }
     }

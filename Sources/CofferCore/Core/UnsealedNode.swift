@@ -8,6 +8,8 @@ final class UnsealedNode: Sendable {
     let tokens: TokenStore
     let policies: PolicyStore
     let wrapping: WrappingStore
+    /// The audit devices (`sys/audit`).
+    let audit: AuditRegistry
     let clusterName: String
     let clusterID: String
     let activeSince: Timestamp
@@ -20,6 +22,7 @@ final class UnsealedNode: Sendable {
         self.wrapping = try WrappingStore(
             view: StorageView(store: barrier, prefix: DataClass.localPrefix + "wrapping/"),
             keyView: StorageView(store: barrier, prefix: "sys/wrapping/"))
+        self.audit = try AuditRegistry(store: barrier)
         self.clusterName = clusterName
         self.clusterID = clusterID
         self.activeSince = Clock.now()

@@ -1,14 +1,17 @@
-/// Which of the two mount tables an entry belongs to: secrets engines (`sys/mounts`) or auth
-/// methods (`sys/auth`). Both keep a replicated half and a local half, and the same rules.
+/// Which mount table an entry belongs to: secrets engines (`sys/mounts`), auth methods
+/// (`sys/auth`) or audit devices (`sys/audit`). Each keeps a replicated half and a local half,
+/// and the same rules.
 public enum MountKind: Sendable, Equatable {
     case secrets
     case auth
+    case audit
 
     /// The storage key of the replicated half of the table.
     var replicatedKey: String {
         switch self {
         case .secrets: return "sys/mount-table"
         case .auth: return "sys/auth-table"
+        case .audit: return "sys/audit-table"
         }
     }
 
@@ -20,6 +23,7 @@ public enum MountKind: Sendable, Equatable {
         switch self {
         case .secrets: return "logical/"
         case .auth: return "auth/"
+        case .audit: return "audit/"
         }
     }
 
@@ -28,6 +32,7 @@ public enum MountKind: Sendable, Equatable {
         switch self {
         case .secrets: return "secrets engine"
         case .auth: return "auth method"
+        case .audit: return "audit device"
         }
     }
 
@@ -35,7 +40,7 @@ public enum MountKind: Sendable, Equatable {
     var reserved: [String] {
         switch self {
         case .secrets: return ["sys/", "auth/", "cubbyhole/", "identity/"]
-        case .auth: return []
+        case .auth, .audit: return []
         }
     }
 
@@ -44,6 +49,7 @@ public enum MountKind: Sendable, Equatable {
         switch self {
         case .secrets: return ""
         case .auth: return "auth_"
+        case .audit: return "audit_"
         }
     }
 }

@@ -1,6 +1,7 @@
 import CofferBase
 
-/// The authenticated `sys/` paths: mounts, auth methods, policies, seal, rotation, key status and UI helpers.
+/// The authenticated `sys/` paths: mounts, auth methods, audit devices, policies, seal, rotation, key
+/// status and UI helpers.
 struct SystemBackend {
     let core: Core
 
@@ -51,6 +52,10 @@ struct SystemBackend {
             return try replication.handle(path: rest, operation: operation, data: context.data)
         case "auth":
             return try AuthEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
+        case "audit":
+            return try AuditEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
+        case "audit-hash":
+            return try AuditEndpoint(core: core, context: context).hash(Array(segments.dropFirst()), operation)
         default:
             throw CofferError.unsupportedPath("sys/" + path)
         }

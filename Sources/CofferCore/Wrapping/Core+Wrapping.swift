@@ -66,13 +66,16 @@ extension Core {
 
     /// Serves `sys/wrapping/lookup` (unauthenticated in Vault) and an unwrap authenticated by the
     /// wrapping token itself, before the token check; `nil` when the request needs a normal token.
-    func handleWrappingToken(_ request: VaultRequest) throws(CofferError) -> VaultResponse? {
+    func handleWrappingToken(_ request: VaultRequest, trail: AuditTrail?) throws(CofferError) -> VaultResponse? {
         guard request.path == "sys/wrapping/lookup" || request.path == "sys/wrapping/unwrap",
             request.method == "PUT" || request.method == "POST"
         else { return nil }
         let node = try unsealedNode()
         let endpoint = WrappingEndpoint(core: self, node: node, request: request)
-        if request.path == "sys/wrapping/lookup" { return try endpoint.lookup() }
+        if request.path == "sys/wrapping/lookup" {
+            try trail?.recordRequest(caller: nil)
+            return try endpoint.lookup()
+        }
         guard let token = request.token, !token.isEmpty else { return nil }
         let bodyToken = try endpoint.bodyToken()
         // A header token that is no live service token is taken as a wrapping token, so a used one
@@ -84,6 +87,7 @@ extension Core {
         guard bodyToken == nil else {
             throw .badRequest("give the wrapping token either as the request token or in the body, not both")
         }
+        try trail?.recordRequest(caller: nil)
         return try endpoint.unwrap()
     }
 }
