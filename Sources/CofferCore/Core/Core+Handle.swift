@@ -73,7 +73,7 @@ extension Core {
     private static let sudoPrefixes = [
         "sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan",
         "sys/leases/lookup/", "sys/leases/revoke-prefix/", "sys/leases/revoke-force/", "sys/revoke-prefix/",
-        "sys/revoke-force/",
+        "sys/revoke-force/", "sys/rekey/",
     ]
 
     private func handleAuthenticated(_ request: VaultRequest) throws(CofferError) -> VaultResponse {

@@ -13,12 +13,13 @@ public final class Core: Sendable {
     let barrier: Barrier
     let logger: Logger
     private let state: ReadWriteLock<NodeState>
-    /// Serializes init, unseal and seal so two of them never interleave.
-    private let lifecycleLock = Mutex<Void>(())
+    /// Serializes init, unseal, seal, rotation and rekey so two of them never interleave.
+    let lifecycleLock = Mutex<Void>(())
     let replicationSlot = ReadWriteLock<(any ReplicationExtension)?>(nil)
     private let lifecycleObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
     let developmentRootTokenSlot = ReadWriteLock<String?>(nil)
     let rootGenerationSlot = ReadWriteLock<RootGeneration?>(nil)
+    let rekeySlot = ReadWriteLock<RekeyOperation?>(nil)
     let expiration: ExpirationManager
     let haSlot = ReadWriteLock(HAStatus())
     let requestMetrics = RequestMetrics()
@@ -270,6 +271,7 @@ public final class Core: Sendable {
             node.tokens.clearCache()
             node.policies.clearCache()
             rootGenerationSlot.write { $0 = nil }
+            rekeySlot.write { $0 = nil }
             barrier.seal()
             state.write { $0 = .sealed(UnsealProgress()) }
             logger.info("sealed")

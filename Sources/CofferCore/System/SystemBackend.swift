@@ -1,6 +1,7 @@
 import CofferBase
 
-/// The authenticated `sys/` paths: mounts, auth methods, policies, leases, seal, rotation, key status and UI helpers.
+/// The authenticated `sys/` paths: mounts, auth methods, policies, leases, seal, rotation, rekey, key status
+/// and UI helpers.
 struct SystemBackend {
     let core: Core
 
@@ -49,6 +50,8 @@ struct SystemBackend {
             return try replication.handle(path: rest, operation: operation, data: context.data)
         case "auth":
             return try AuthEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
+        case "rekey":
+            return try core.handleRekey(segments.dropFirst().joined(separator: "/"), operation, context.fields)
         case "leases", "renew", "revoke", "revoke-prefix", "revoke-force":
             return try LeasesEndpoint(core: core, context: context).handle(segments, operation)
         default:
