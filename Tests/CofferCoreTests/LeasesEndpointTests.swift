@@ -147,4 +147,13 @@ struct LeasesEndpointTests {
         #expect(reply.status == 200 && reply.body?["data"]?["id"]?.stringValue == leaseID)
         #expect(node.send("PUT", "sys/leases/revoke", ["lease_id": .string(leaseID)], token: token).status == 403)
     }
+
+    @Test func aSecondaryCannotRevokeThePrimarysTokensByForwarding() throws {
+        let token = try createToken(["ttl": "1h"])
+        let forwarded = node.core.handleForwarded(
+            VaultRequest(method: "PUT", path: "sys/leases/revoke-prefix/auth/token/create"))
+        #expect(forwarded.status == 400)
+        #expect(node.core.handleForwarded(VaultRequest(method: "DELETE", path: "sys/rekey/init")).status == 400)
+        #expect(isAlive(token))
+    }
 }

@@ -91,10 +91,12 @@ extension Core {
     }
 
     /// Serves a write that a secondary cluster authenticated and authorised, on this primary.
-    /// Token, login, seal, rotation and replication paths are never accepted this way.
+    /// Token, login, seal, rotation, rekey, lease and replication paths are never accepted this way.
     public func handleForwarded(_ request: VaultRequest) -> VaultResponse {
         let refused = [
             "auth/token", "sys/seal", "sys/rotate", "sys/replication", "sys/wrapping", "sys/unseal", "sys/init",
+            // The primary's own tokens and keys: no secondary ever forwards these.
+            "sys/rekey", "sys/leases", "sys/renew", "sys/revoke",
         ]
         let forbidden = CofferError.badRequest("this path cannot be forwarded from a secondary cluster")
         guard !refused.contains(where: { request.path.hasPrefix($0) }) else { return .error(forbidden) }
