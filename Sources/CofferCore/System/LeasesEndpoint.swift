@@ -22,7 +22,11 @@ struct LeasesEndpoint {
         let tail = rest.dropFirst().joined(separator: "/")
         switch action {
         case "lookup" where !legacy:
-            if operation == .list { return try list(prefix: tail) }
+            if operation == .list {
+                // `LIST sys/leases/lookup` is the listing of the empty prefix, root-protected like the others.
+                guard !tail.isEmpty || context.acl.hasSudo(path: full) else { throw CofferError.permissionDenied }
+                return try list(prefix: tail)
+            }
             guard tail.isEmpty else { throw CofferError.unsupportedPath(full) }
             guard operation == .update else { throw CofferError.unsupportedOperation }
             return try lookup(requiredLeaseID(tail: ""))
