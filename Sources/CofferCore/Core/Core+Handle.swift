@@ -86,6 +86,8 @@ extension Core {
     private static let sudoPrefixes = [
         "sys/auth/", "sys/audit", "sys/raw", "auth/token/revoke-orphan", "auth/token/create-orphan",
         "sys/generate-root-token/",
+        "sys/leases/lookup/", "sys/leases/revoke-prefix/", "sys/leases/revoke-force/", "sys/revoke-prefix/",
+        "sys/revoke-force/", "sys/rekey/",
     ]
 
     private func handleAuthenticated(_ request: VaultRequest, trail: AuditTrail?) throws(CofferError) -> VaultResponse {
@@ -105,7 +107,7 @@ extension Core {
     }
 
     /// Serves a write that a secondary cluster authenticated and authorised, on this primary.
-    /// Token, login, seal, rotation and replication paths are never accepted this way.
+    /// Token, login, seal, rotation, rekey, lease and replication paths are never accepted this way.
     public func handleForwarded(_ request: VaultRequest) -> VaultResponse {
         guard let trail = auditTrail(for: request) else { return serveForwarded(request, trail: nil) }
         return trail.finish(serveForwarded(request, trail: trail))
@@ -114,6 +116,8 @@ extension Core {
     private func serveForwarded(_ request: VaultRequest, trail: AuditTrail?) -> VaultResponse {
         let refused = [
             "auth/token", "sys/seal", "sys/rotate", "sys/replication", "sys/wrapping", "sys/unseal", "sys/init",
+            // The primary's own tokens and keys: no secondary ever forwards these.
+            "sys/rekey", "sys/leases", "sys/renew", "sys/revoke",
         ]
         let forbidden = CofferError.badRequest("this path cannot be forwarded from a secondary cluster")
         guard !refused.contains(where: { request.path.hasPrefix($0) }) else { return .error(forbidden) }

@@ -13,12 +13,14 @@ public final class Core: Sendable {
     let barrier: Barrier
     let logger: Logger
     private let state: ReadWriteLock<NodeState>
-    /// Serializes init, unseal and seal so two of them never interleave.
-    private let lifecycleLock = Mutex<Void>(())
+    /// Serializes init, unseal, seal, rotation and rekey so two of them never interleave.
+    let lifecycleLock = Mutex<Void>(())
     let replicationSlot = ReadWriteLock<(any ReplicationExtension)?>(nil)
     private let lifecycleObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
     let developmentRootTokenSlot = ReadWriteLock<String?>(nil)
     let rootGenerationSlot = ReadWriteLock<RootGeneration?>(nil)
+    let rekeySlot = ReadWriteLock<RekeyOperation?>(nil)
+    let expiration: ExpirationManager
     let haSlot = ReadWriteLock(HAStatus())
     let requestMetrics = RequestMetrics()
     private let servingObservers = ReadWriteLock<[@Sendable (Bool) -> Void]>([])
@@ -30,7 +32,14 @@ public final class Core: Sendable {
     }
 
     func notifyServing(_ serving: Bool) {
+        if serving { expiration.start(for: self) } else { expiration.stop() }
         for observer in servingObservers.current { observer(serving) }
+    }
+
+    /// The token store of the node while it serves; `nil` while sealed or a standby.
+    var servingTokenStore: TokenStore? {
+        guard isServing, case .unsealed(let node) = currentState else { return nil }
+        return node.tokens
     }
 
     /// Registers a callback run after every unseal (`true`) and seal (`false`), on the thread that
@@ -52,6 +61,7 @@ public final class Core: Sendable {
         self.storage = storage
         self.barrier = Barrier(storage: storage)
         self.logger = logger
+        self.expiration = ExpirationManager(logger: logger)
         let configured: [UInt8]?
         do { configured = try storage.get(SealPaths.configuration) } catch { throw .storage(error) }
         state = ReadWriteLock(configured == nil ? .uninitialized : .sealed(UnsealProgress()))
@@ -264,6 +274,7 @@ public final class Core: Sendable {
             node.tokens.clearCache()
             node.policies.clearCache()
             rootGenerationSlot.write { $0 = nil }
+            rekeySlot.write { $0 = nil }
             barrier.seal()
             state.write { $0 = .sealed(UnsealProgress()) }
             logger.info("sealed")

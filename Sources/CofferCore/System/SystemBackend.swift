@@ -1,7 +1,7 @@
 import CofferBase
 
-/// The authenticated `sys/` paths: mounts, auth methods, audit devices, policies, seal, rotation, key
-/// status and UI helpers.
+/// The authenticated `sys/` paths: mounts, auth methods, audit devices, policies, leases, seal,
+/// rotation, rekey, key status and UI helpers.
 struct SystemBackend {
     let core: Core
 
@@ -56,6 +56,10 @@ struct SystemBackend {
             return try AuditEndpoint(core: core, context: context).handle(Array(segments.dropFirst()), operation)
         case "audit-hash":
             return try AuditEndpoint(core: core, context: context).hash(Array(segments.dropFirst()), operation)
+        case "rekey":
+            return try core.handleRekey(segments.dropFirst().joined(separator: "/"), operation, context.fields)
+        case "leases", "renew", "revoke", "revoke-prefix", "revoke-force":
+            return try LeasesEndpoint(core: core, context: context).handle(segments, operation)
         default:
             throw CofferError.unsupportedPath("sys/" + path)
         }

@@ -23,6 +23,8 @@ public struct TokenEntry: Sendable, Equatable {
     public var period: Int64
     /// CIDR blocks the token may be used from; empty for anywhere.
     public var boundCIDRs: [String] = []
+    /// Seconds since the epoch of the last renewal; `nil` until the token is first renewed.
+    public var lastRenewalTime: Int64? = nil
 
     /// Whether the token has no parent.
     public var isOrphan: Bool { parentHash == nil }
@@ -47,6 +49,7 @@ public struct TokenEntry: Sendable, Equatable {
         if let parentHash { document["parent"] = .string(parentHash) }
         if let expireTime { document["expire_time"] = .int(expireTime) }
         if !boundCIDRs.isEmpty { document["bound_cidrs"] = .strings(boundCIDRs) }
+        if let lastRenewalTime { document["last_renewal"] = .int(lastRenewalTime) }
         return JSON.object(document).serialized()
     }
 
@@ -63,7 +66,8 @@ public struct TokenEntry: Sendable, Equatable {
             ttl: document["ttl"]?.intValue ?? 0, expireTime: document["expire_time"]?.intValue,
             explicitMaxTTL: document["explicit_max_ttl"]?.intValue ?? 0,
             renewable: document["renewable"]?.boolValue ?? false, period: document["period"]?.intValue ?? 0,
-            boundCIDRs: document["bound_cidrs"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            boundCIDRs: document["bound_cidrs"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            lastRenewalTime: document["last_renewal"]?.intValue)
     }
 
     /// The `data` of a token lookup, as Vault shapes it. `id` is the token when the caller knows it.

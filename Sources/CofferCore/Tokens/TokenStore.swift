@@ -7,20 +7,26 @@ import Synchronization
 ///
 /// Tokens are stored only as HMAC-SHA256 under a per-cluster salt: `id/<hash>` holds the entry,
 /// `accessor/<hash of accessor>` points at it, and `parent/<parent hash>/<child hash>` records the
-/// tree that revocation walks. A bounded in-memory cache keyed by hash keeps the read path off storage.
+/// tree that revocation walks. A bounded in-memory cache keyed by hash keeps the read path off storage,
+/// and the lease index (`TokenStore+Leases.swift`) tracks when each token expires.
 public final class TokenStore: Sendable {
     /// Vault's system default and maximum TTL: 32 days.
     public static let systemMaxTTL: Int64 = 768 * 3600
     static let cacheLimit = 65_536
 
-    private let view: StorageView
+    let view: StorageView
     private let salt: [UInt8]
     private let cache = ReadWriteLock<[String: TokenEntry]>([:])
     /// Token → hash, so the request path skips the HMAC for tokens seen recently. A memo of a pure
     /// function: it can never be stale, and it is bounded like the entry cache.
     private let hashMemo = ReadWriteLock<[String: String]>([:])
-    /// Serializes read-modify-write of use counts, renewals and revocations.
-    private let writeLock = Mutex<Void>(())
+    /// Serializes read-modify-write of use counts, renewals and revocations, and the lease index's
+    /// changes with them: the index is changed only while this lock is held (it is taken first).
+    let writeLock = Mutex<Void>(())
+    /// The tokens with an expiry; filled by `restoreLeases()` on the node that revokes them.
+    let leaseIndex = Mutex(LeaseIndex())
+    /// Serializes restores, so the index is read in from storage once.
+    let restoreLock = Mutex<Void>(())
 
     /// Opens the store, creating its salt on first use.
     public init(view: StorageView) throws(CofferError) {
@@ -83,7 +89,7 @@ public final class TokenStore: Sendable {
         return try lookup(hash: String(decoding: target, as: UTF8.self))
     }
 
-    private func remember(_ entry: TokenEntry) {
+    func remember(_ entry: TokenEntry) {
         cache.write { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[entry.hash] = entry
@@ -189,6 +195,7 @@ public final class TokenStore: Sendable {
                 operations.append(.put(key: "parent/\(parentHash)/\(tokenHash)", value: []))
             }
             try view.commit(operations)
+            recordLease(entry)
         }
         remember(entry)
         return (token, entry)
@@ -209,8 +216,10 @@ public final class TokenStore: Sendable {
             if entry.period == 0 { ttl = min(ttl, max(0, limit)) }
             entry.ttl = ttl
             entry.expireTime = now + ttl
+            entry.lastRenewalTime = now
             try view.put("id/" + entry.hash, entry.serialized())
             remember(entry)
+            recordLease(entry)
             return entry
         }
     }
@@ -224,9 +233,11 @@ public final class TokenStore: Sendable {
         }
     }
 
-    private func revokeLocked(hash tokenHash: String, orphanChildren: Bool) throws(CofferError) {
+    /// Revokes a token's tree; the caller holds `writeLock`.
+    func revokeLocked(hash tokenHash: String, orphanChildren: Bool) throws(CofferError) {
         var operations: [StorageOperation] = []
         var revoked: [String] = []
+        var orphaned: [String] = []
         var pending = [tokenHash]
         while let current = pending.popLast() {
             let children = try view.keys("parent/\(current)/").map { String($0.split(separator: "/").last!) }
@@ -237,7 +248,7 @@ public final class TokenStore: Sendable {
                     }
                     entry.parentHash = nil
                     operations.append(.put(key: "id/" + child, value: entry.serialized()))
-                    revoked.append(child)
+                    orphaned.append(child)
                 }
             } else {
                 pending.append(contentsOf: children)
@@ -253,7 +264,10 @@ public final class TokenStore: Sendable {
             revoked.append(current)
         }
         try view.commit(operations)
-        forget(revoked)
+        forget(revoked + orphaned)
+        leaseIndex.withLock { index in
+            for tokenHash in revoked { index.remove(tokenHash) }
+        }
     }
 
     /// Revokes every token created through a path below `prefix`, with its children, as disabling
