@@ -1,3 +1,5 @@
+import Glibc
+
 /// The single read-write connection and the transactions it runs for the group-commit leader.
 ///
 /// It prepares the schema when created; afterwards only the current leader (or an exclusive
@@ -17,6 +19,27 @@ final class SQLiteWriter: @unchecked Sendable {
     init(path: String, synchronous: SQLiteSynchronous, busyTimeoutMilliseconds: Int32) throws(StorageError) {
         connection = try SQLiteConnection(
             path: path, mode: .readWrite, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        // Nodes of one cluster that start together open the same file at once. Switching to WAL
+        // and creating the schema can then fail with SQLITE_BUSY without SQLite calling the busy
+        // handler (its deadlock avoidance), so the setup is retried for a bounded time.
+        var attempt = 0
+        while true {
+            do throws(StorageError) {
+                try Self.prepareSchema(connection, synchronous: synchronous)
+                break
+            } catch where error.code == .unavailable && attempt < 200 {
+                attempt += 1
+                usleep(25_000)
+            }
+        }
+        // Compiled now so that a broken schema fails the open rather than the first commit.
+        _ = try connection.statement(Self.putSQL)
+        _ = try connection.statement(Self.deleteSQL)
+    }
+
+    private static func prepareSchema(
+        _ connection: SQLiteConnection, synchronous: SQLiteSynchronous
+    ) throws(StorageError) {
         let journalMode = try connection.execute("PRAGMA journal_mode=WAL", cached: false)
         guard journalMode?.lowercased() == "wal" else {
             throw StorageError(.unavailable, "the database refused WAL journal mode")
@@ -26,9 +49,6 @@ final class SQLiteWriter: @unchecked Sendable {
             "CREATE TABLE IF NOT EXISTS coffer_entries (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
             cached: false)
         try connection.execute(SQLiteLockTable.createSQL, cached: false)
-        // Compiled now so that a broken schema fails the open rather than the first commit.
-        _ = try connection.statement(Self.putSQL)
-        _ = try connection.statement(Self.deleteSQL)
     }
 
     /// Runs the batches, then `extra`, in one `BEGIN IMMEDIATE … COMMIT` transaction; on any failure
