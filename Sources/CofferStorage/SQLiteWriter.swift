@@ -27,7 +27,7 @@ final class SQLiteWriter: @unchecked Sendable {
             do throws(StorageError) {
                 try Self.prepareSchema(connection, synchronous: synchronous)
                 break
-            } catch where error.code == .unavailable && attempt < 200 {
+            } catch  where error.code == .unavailable && attempt < 200 {
                 attempt += 1
                 usleep(25_000)
             }
