@@ -27,7 +27,8 @@ final class SQLiteWriter: @unchecked Sendable {
             do throws(StorageError) {
                 try Self.prepareSchema(connection, synchronous: synchronous)
                 break
-            } catch  where error.code == .unavailable && attempt < 200 {
+            } catch {
+                guard error.code == .unavailable, attempt < 200 else { throw error }
                 attempt += 1
                 usleep(25_000)
             }
