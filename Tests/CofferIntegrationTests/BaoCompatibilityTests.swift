@@ -6,19 +6,11 @@ import Testing
 @Suite(.serialized)
 struct BaoCompatibilityTests {
     @Test func baoCLIWorksAgainstADevNode() throws {
-        let directory = try temporaryDirectory()
-        let port = freePort()
-        let agent = try AgentProcess(
-            arguments: [
-                "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
-            ],
-            directory: directory)
-        defer { agent.kill() }
-        let client = VaultTestClient(baseURL: "http://127.0.0.1:\(port)")
-        try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
+        let node = try BaoDevNode()
+        let agent = node.agent
         #expect(agent.stdout.contains("it-root"), "dev mode prints the root token once")
 
-        let cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
+        let cli = node.cli
 
         var (code, out) = try cli.run(["kv", "put", "secret/app", "password=hunter2", "user=alice"])
         #expect(code == 0, "bao kv put: \(out)")
@@ -43,17 +35,9 @@ struct BaoCompatibilityTests {
     }
 
     @Test func baoLogsInWithUserpassAndAppRole() throws {
-        let directory = try temporaryDirectory()
-        let port = freePort()
-        let agent = try AgentProcess(
-            arguments: [
-                "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
-            ],
-            directory: directory)
-        defer { agent.kill() }
-        let client = VaultTestClient(baseURL: "http://127.0.0.1:\(port)")
-        try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
-        let cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
+        let node = try BaoDevNode()
+        let agent = node.agent
+        let cli = node.cli
 
         let policy = "path \"secret/data/app\" { capabilities = [\"read\"] }\n"
         var (code, out) = try cli.run(["policy", "write", "app-reader", "-"], input: policy)
@@ -111,17 +95,9 @@ struct BaoCompatibilityTests {
     }
 
     @Test func baoEnablesAFileAuditDeviceWhoseLogHashesTokensAndSecrets() throws {
-        let directory = try temporaryDirectory()
-        let port = freePort()
-        let agent = try AgentProcess(
-            arguments: [
-                "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
-            ],
-            directory: directory)
-        defer { agent.kill() }
-        let client = VaultTestClient(baseURL: "http://127.0.0.1:\(port)")
-        try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
-        let cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
+        let node = try BaoDevNode()
+        let directory = node.directory
+        let cli = node.cli
         let logPath = directory.appendingPathComponent("audit.log").path
 
         var (code, out) = try cli.run(["audit", "enable", "file", "file_path=\(logPath)"])

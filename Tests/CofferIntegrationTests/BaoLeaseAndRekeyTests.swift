@@ -4,21 +4,13 @@ import Testing
 /// Leases and rekey driven by the real OpenBao CLI against a dev node.
 @Suite(.serialized)
 struct BaoLeaseAndRekeyTests {
-    let directory: URL
-    let agent: AgentProcess
-    let cli: BaoCLI
+    let node: BaoDevNode
+    var directory: URL { node.directory }
+    var agent: AgentProcess { node.agent }
+    var cli: BaoCLI { node.cli }
 
     init() throws {
-        directory = try temporaryDirectory()
-        let port = freePort()
-        agent = try AgentProcess(
-            arguments: [
-                "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
-            ],
-            directory: directory)
-        let client = VaultTestClient(baseURL: "http://127.0.0.1:\(port)")
-        try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node not up: \(agent.stderr)")
-        cli = BaoCLI(address: "http://127.0.0.1:\(port)", home: directory, token: "it-root")
+        node = try BaoDevNode()
     }
 
     private func json(_ output: String) throws -> [String: Any] {

@@ -5,36 +5,8 @@ import Testing
 /// (wrap headers, the unwrap call, the OTP encoding of a generated root token) match what it expects.
 @Suite(.serialized)
 struct BaoWrappingAndRootTests {
-    final class DevNode {
-        let directory: URL
-        let agent: AgentProcess
-        let address: String
-        let cli: BaoCLI
-
-        init() throws {
-            directory = try temporaryDirectory()
-            let port = freePort()
-            address = "http://127.0.0.1:\(port)"
-            agent = try AgentProcess(
-                arguments: [
-                    "agent", "--dev", "--dev-root-token-id", "it-root", "--dev-listen-address", "127.0.0.1:\(port)",
-                ], directory: directory)
-            cli = BaoCLI(address: address, home: directory, token: "it-root")
-            let client = VaultTestClient(baseURL: address)
-            try #require(eventually { (try? client.get("sys/health"))?.status == 200 }, "dev node: \(agent.stderr)")
-        }
-
-        /// The unseal key the dev node printed once.
-        var unsealKey: String? {
-            agent.stdout.split(separator: "\n").first { $0.contains("Unseal Key:") }?.split(separator: " ").last
-                .map(String.init)
-        }
-
-        deinit { agent.kill() }
-    }
-
     @Test func wrapUnwrapAndASecondUnwrapIsRefused() throws {
-        let node = try DevNode()
+        let node = try BaoDevNode()
         var (code, out) = try node.cli.run(["kv", "put", "secret/app", "password=hunter2"])
         try #require(code == 0, "kv put: \(out)")
         (code, out) = try node.cli.run(["read", "-wrap-ttl=60s", "-field=wrapping_token", "secret/data/app"])
@@ -63,7 +35,7 @@ struct BaoWrappingAndRootTests {
     }
 
     @Test func generateRootDecodesWithTheCLI() throws {
-        let node = try DevNode()
+        let node = try BaoDevNode()
         let key = try #require(node.unsealKey, "dev banner: \(node.agent.stdout)")
         var (code, out) = try node.cli.run(["operator", "generate-root", "-init", "-format=json"])
         try #require(code == 0, "generate-root -init: \(out)")
