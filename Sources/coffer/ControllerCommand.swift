@@ -114,8 +114,9 @@ enum ControllerCommand {
     }
 
     private static func keys(_ arguments: [String]) throws -> Int32 {
+        if arguments.first == "rekey" { return try rekey(Array(arguments.dropFirst())) }
         guard arguments.first == "show" else {
-            throw UsageError("usage: coffer keys show -f MANIFEST [--cluster NAME]")
+            throw UsageError("usage: coffer keys show|rekey -f MANIFEST [--cluster NAME]")
         }
         let options = try CommandOptions(
             Array(arguments.dropFirst()), valued: ["-f", "--file", "--cluster"], switches: [])
@@ -136,6 +137,20 @@ enum ControllerCommand {
             for (index, share) in keySet.shares.enumerated() { Console.out("  share \(index + 1): \(share)") }
             Console.out("  initial root token: \(keySet.rootToken)")
         }
+        return 0
+    }
+
+    private static func rekey(_ arguments: [String]) throws -> Int32 {
+        let options = try CommandOptions(arguments, valued: ["-f", "--file", "--cluster"], switches: [])
+        let context = try Context(manifest: load(options), options: Reconciler.Options())
+        guard let cluster = options.value("--cluster") else {
+            throw UsageError("give --cluster with the primary cluster")
+        }
+        let lock = try context.lock()
+        defer { lock.release() }
+        let rekey = CustodyRekey(manifest: context.manifest, observer: context.actionObserver, custody: context.custody)
+        let id = try rekey.run(cluster: cluster)
+        Console.out("rekeyed \(cluster): key set \(id) is in custody and installed; the old key set is superseded")
         return 0
     }
 

@@ -21,6 +21,8 @@ enum Usage {
           status -f MANIFEST [-o json]   one row per node, each asked on its own
           keys show -f MANIFEST [--cluster NAME]
                                          print the custody's shares and initial root tokens
+          keys rekey -f MANIFEST --cluster NAME
+                                         replace the cluster's unseal shares, custody first
           token -f MANIFEST --cluster NAME [--ttl 1h]
                                          print a short-lived root token made from custody shares
           version                        print the version

@@ -254,6 +254,37 @@ struct ControllerTests {
         #expect(try fixture.status()["dc2-1"]?["replication_state"]?.stringValue == "stream-wals")
     }
 
+    @Test func rekeyThroughCustodyKeepsTheControllerAbleToUnseal() throws {
+        let fixture = try ControllerFixture([
+            Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: "dc1", nodes: 1),
+        ])
+        defer { fixture.stopAll() }
+        try fixture.startAll()
+        try #require(try fixture.controller("apply").status == 0)
+        let before = try fixture.controller("keys show", ["--cluster", "dc1"])
+        let rekeyed = try fixture.controller("keys rekey", ["--cluster", "dc1"])
+        #expect(rekeyed.status == 0, "\(rekeyed.all)")
+        #expect(!rekeyed.stdout.contains("share"), "the new shares go to custody, not to the terminal")
+        let after = try fixture.controller("keys show", ["--cluster", "dc1"])
+        #expect(after.stdout.components(separatedBy: "key set ").count - 1 == 2)
+        #expect(after.stdout.contains("(superseded)"))
+        #expect(before.stdout.components(separatedBy: "key set ").count - 1 == 1)
+
+        // Both clusters restart sealed; the controller opens them with the new shares.
+        fixture.kill("dc1-1")
+        fixture.kill("dc2-1")
+        try fixture.start("dc1-1")
+        try fixture.start("dc2-1")
+        let applied = try fixture.controller("apply")
+        #expect(applied.status == 0, "\(applied.all)")
+        let rows = try fixture.status()
+        #expect(rows["dc1-1"]?["sealed"]?.boolValue == false)
+        #expect(rows["dc2-1"]?["sealed"]?.boolValue == false)
+        let refused = try fixture.controller("keys rekey", ["--cluster", "dc2"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("rekey the primary cluster"))
+    }
+
     @Test func contradictoryManifestIsRefusedBeforeAnythingIsTouched() throws {
         let fixture = try ControllerFixture([
             Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: nil, nodes: 1),

@@ -116,6 +116,8 @@ extension Core {
                     "nonce": .string(nonce), "complete": true, "keys": .strings(shares.map(Hex.encode)),
                     "keys_base64": .strings(shares.map { Base64.encode($0) }), "pgp_fingerprints": .null,
                     "backup": false, "verification_required": .bool(current.requireVerification),
+                    // Not in Vault's answer: which key set the new shares form, for key custody.
+                    "key_set_id": .string(configuration.keySetID ?? ""),
                 ]
                 if current.requireVerification {
                     let pending = RekeyOperation.PendingKey(
