@@ -285,6 +285,33 @@ struct ControllerTests {
         #expect(refused.stderr.contains("rekey the primary cluster"))
     }
 
+    @Test func anUnreachableAgentIsReportedAndNeverHoldsUpTheOthers() throws {
+        let fixture = try ControllerFixture([
+            Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: "dc1", nodes: 2),
+        ])
+        defer { fixture.stopAll() }
+        try fixture.startAll()
+        try #require(try fixture.controller("apply").status == 0)
+        fixture.kill("dc2-2")
+        fixture.kill("dc1-1")
+        try fixture.start("dc1-1")
+
+        let applied = try fixture.controller("apply", ["--timeout", "30s"])
+        #expect(applied.status == 1, "not converged while an agent is down: \(applied.all)")
+        #expect(applied.stdout.contains("unsealed dc1/dc1-1"), "\(applied.stdout)")
+        #expect(applied.stdout.contains("? unreachable: dc2-2"))
+        #expect(!applied.stdout.contains("init"), "no init because an agent is unreachable")
+        let status = try fixture.controller("status")
+        #expect(status.status == 2)
+        let rows = try fixture.status()
+        #expect(rows["dc2-2"]?["agent"]?.stringValue == "unreachable")
+        #expect(rows["dc1-1"]?["sealed"]?.boolValue == false)
+        #expect(rows["dc2-1"]?["replication_state"]?.stringValue == "stream-wals")
+
+        try fixture.start("dc2-2")
+        #expect(try fixture.controller("apply").status == 0)
+    }
+
     @Test func contradictoryManifestIsRefusedBeforeAnythingIsTouched() throws {
         let fixture = try ControllerFixture([
             Layout(name: "dc1", primary: nil, nodes: 1), Layout(name: "dc2", primary: nil, nodes: 1),
