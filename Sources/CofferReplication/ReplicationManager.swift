@@ -2,6 +2,7 @@ import CofferBase
 import CofferCore
 import CofferCrypto
 import CofferStorage
+import Glibc
 import Synchronization
 
 /// One node's replication: its role (primary, secondary or none), the log and Merkle index, the
@@ -49,9 +50,9 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
             core?.replicatedEntriesChanged(record.operations.map(\.key))
         }
         core.attachReplication(self)
-        core.addServingObserver { [weak self] serving in
-            if serving { self?.resume() } else { self?.suspend() }
-        }
+        // Notifications of one change may arrive after those of a later one (they run on the thread
+        // that caused each change); acting on the node's state at the time keeps the last one right.
+        core.addServingObserver { [weak self] _ in self?.followServing() }
         if core.isServing { resume() }
     }
 
@@ -63,17 +64,33 @@ public final class ReplicationManager: ReplicationExtension, @unchecked Sendable
 
     // MARK: Lifecycle
 
-    /// Loads the stored role and starts what it needs; called after every unseal.
+    /// Starts replication when this node serves and stops it when it does not.
+    func followServing() {
+        if core.isServing { resume() } else { suspend() }
+    }
+
+    /// Loads the stored role and starts what it needs; called after every unseal. A failure (a storage
+    /// call that failed for a moment) is retried while the node serves, rather than leaving an active
+    /// node without replication.
     func resume() {
-        changeLock.withLock { _ in
+        let failed = changeLock.withLock { _ -> Bool in
+            guard core.isServing else { return false }
             do {
                 let loaded = try loadState()
                 state.write { $0 = loaded }
                 try start(loaded)
+                return false
             } catch {
-                logger.error("replication could not start", ["error": "\(error)"])
+                logger.error("replication could not start; retrying", ["error": "\(error)"])
+                return true
             }
         }
+        guard failed else { return }
+        DetachedThread.start { [weak self] in
+            usleep(500_000)
+            guard let self, self.core.isServing, !self.running.load(ordering: .sequentiallyConsistent) else { return }
+            self.resume()
+        }.detach()
     }
 
     /// Stops listener, link and hooks; called when the node seals and on shutdown.
