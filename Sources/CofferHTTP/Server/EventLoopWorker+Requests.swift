@@ -73,6 +73,16 @@ extension EventLoopWorker {
             body: EvhttpRequestReader.body(of: request), remoteAddress: peer.remoteAddress, isTLS: peer.isTLS,
             alpn: peer.alpn, peerCertificateSubject: peer.certificateSubject,
             peerCertificateDER: peer.certificateDER)
+        if let pool, method != "GET", method != "HEAD" {
+            let reply = DeferredReply(request: request, worker: self)
+            outstandingReplies.started()
+            let accepted = pool.submit { [handler] in
+                reply.response = handler.handle(incoming)
+                reply.worker.deliver(reply)
+            }
+            if accepted { return }
+            outstandingReplies.finished()
+        }
         let started = logger.level <= .trace ? Clock.monotonicNanoseconds() : 0
         let response = handler.handle(incoming)
         EvhttpResponseWriter.send(response, to: request, isHead: method == "HEAD", closeConnection: false)
@@ -82,6 +92,18 @@ extension EventLoopWorker {
                 "request served",
                 ["http.method": method, "http.status": String(response.status), "http.duration_us": String(micros)])
         }
+    }
+
+    /// The loop's side of ``deliver(_:)``: writes a reply a pool thread made.
+    static let writeDeferredReply: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = {
+        _, _, argument in
+        guard let argument else { return }
+        let reply = Unmanaged<DeferredReply>.fromOpaque(argument).takeRetainedValue()
+        // A client that hung up meanwhile left the request detached from its connection; evhttp then
+        // frees it instead of writing.
+        EvhttpResponseWriter.send(
+            reply.response ?? HTTPResponse(status: 500), to: reply.request, isHead: false, closeConnection: false)
+        reply.worker.outstandingReplies.finished()
     }
 
     private func reject(_ request: OpaquePointer, status: Int, message: String) {

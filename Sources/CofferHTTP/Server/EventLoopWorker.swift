@@ -20,11 +20,15 @@ final class EventLoopWorker: @unchecked Sendable {
     let logger: Logger
     /// A separate object, so close callbacks that evhttp_free runs during deinit do not touch this one.
     let connections = ConnectionTable()
+    /// Where requests that may block are handled; `nil` handles every request on the loop.
+    let pool: BlockingPool?
+    /// Replies made on a pool thread and not yet written by the loop; the server waits for them on stop.
+    let outstandingReplies: OutstandingReplies
 
     /// Creates the loop and its evhttp, and takes over `socket`; the loop runs once ``run()`` is called.
     init(
         socket: ListeningSocket, configuration: HTTPServerConfiguration, tls: ServerTLSContext?,
-        handler: any HTTPHandler, logger: Logger
+        handler: any HTTPHandler, logger: Logger, pool: BlockingPool?, outstandingReplies: OutstandingReplies
     ) throws(HTTPServerError) {
         guard let base = event_base_new() else {
             throw HTTPServerError(code: .eventLoop, reason: "event_base_new failed")
@@ -45,6 +49,8 @@ final class EventLoopWorker: @unchecked Sendable {
         self.tls = tls
         self.handler = handler
         self.logger = logger
+        self.pool = pool
+        self.outstandingReplies = outstandingReplies
         try configure(configuration, socket: socket)
     }
 
@@ -61,6 +67,18 @@ final class EventLoopWorker: @unchecked Sendable {
         }
         event_free(stopEvent)
         event_base_free(base)
+    }
+
+    /// Hands a reply made on another thread to this loop, which writes it (`event_base_once`, which
+    /// libevent locks and which wakes the loop).
+    func deliver(_ reply: DeferredReply) {
+        var now = timeval(tv_sec: 0, tv_usec: 0)
+        let argument = Unmanaged.passRetained(reply).toOpaque()
+        if event_base_once(base, -1, Int16(EV_TIMEOUT), Self.writeDeferredReply, argument, &now) != 0 {
+            Unmanaged<DeferredReply>.fromOpaque(argument).release()
+            outstandingReplies.finished()
+            logger.error("could not hand a reply to its event loop; the client's request stays unanswered")
+        }
     }
 
     /// Runs the loop on the calling thread until ``requestStop()``.

@@ -11,6 +11,8 @@ public final class HTTPServer: Sendable {
     private struct Running: Sendable {
         var workers: [EventLoopWorker]
         var threads: [pthread_t]
+        var pool: BlockingPool?
+        var outstandingReplies: OutstandingReplies
     }
 
     private enum State: Sendable {
@@ -63,22 +65,33 @@ public final class HTTPServer: Sendable {
             let sockets = try ListeningSocket.openGroup(
                 host: configuration.host, port: configuration.port, count: configuration.workerThreads)
             port.store(try sockets[0].localPort(), ordering: .releasing)
+            let pool =
+                configuration.blockingThreads > 0 ? BlockingPool(threadCount: configuration.blockingThreads) : nil
+            let outstandingReplies = OutstandingReplies()
             var workers: [EventLoopWorker] = []
-            for socket in sockets {
-                workers.append(
-                    try EventLoopWorker(
-                        socket: socket, configuration: configuration, tls: tls, handler: handler, logger: logger))
+            do throws(HTTPServerError) {
+                for socket in sockets {
+                    workers.append(
+                        try EventLoopWorker(
+                            socket: socket, configuration: configuration, tls: tls, handler: handler, logger: logger,
+                            pool: pool, outstandingReplies: outstandingReplies))
+                }
+            } catch {
+                pool?.shutdown()
+                throw error
             }
             var threads: [pthread_t] = []
             for worker in workers {
                 do throws(HTTPServerError) {
                     threads.append(try Self.startThread(for: worker))
                 } catch {
-                    Self.stop(Running(workers: workers, threads: threads))
+                    Self.stop(
+                        Running(workers: workers, threads: threads, pool: pool, outstandingReplies: outstandingReplies))
                     throw error
                 }
             }
-            state = .running(Running(workers: workers, threads: threads))
+            state = .running(
+                Running(workers: workers, threads: threads, pool: pool, outstandingReplies: outstandingReplies))
         }
         logger.info(
             "HTTP server listening",
@@ -104,6 +117,11 @@ public final class HTTPServer: Sendable {
     }
 
     private static func stop(_ running: Running) {
+        // Requests already handed to the pool finish and their replies are written while the loops
+        // still run; new ones are handled on the loops from now on.
+        running.pool?.shutdown()
+        let deadline = Clock.monotonicNanoseconds() + 5_000_000_000
+        while !running.outstandingReplies.isEmpty, Clock.monotonicNanoseconds() < deadline { usleep(1_000) }
         for worker in running.workers { worker.requestStop() }
         let current = pthread_self()
         for thread in running.threads {

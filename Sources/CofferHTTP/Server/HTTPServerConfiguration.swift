@@ -10,6 +10,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var tls: TLSServerConfiguration?
     /// How many event-loop threads accept and serve connections.
     public var workerThreads: Int
+    /// Threads that run requests other than GET and HEAD off the event loops (0 runs them on the loops):
+    /// a durable write then waits for its group commit without holding up a loop, and the writes of
+    /// many connections meet in one commit.
+    public var blockingThreads: Int = 64
     /// The largest request body accepted; larger ones are answered with 413.
     public var maxBodyBytes: Int
     /// The largest request line plus headers accepted.
