@@ -4,6 +4,7 @@
 # OpenBao: integrated Raft storage). Prints wrk's summary and each server's peak RSS.
 #
 #   Benchmarks/run.sh [--openbao] [--duration 10s] [--connections 32] [--threads 2]
+#   COFFER_WORKERS=N sets the number of Coffer's event loops (api.workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,6 +74,7 @@ node: { name: bench, cluster: bench }
 api:
   address: 127.0.0.1:$port
   tls: { certFile: $work/cert.pem, keyFile: $work/key.pem }
+${COFFER_WORKERS:+  workers: $COFFER_WORKERS}
 storage:
   sqlite: { path: $work/coffer.db, synchronous: full }
 log: { level: warning }
