@@ -1,4 +1,4 @@
-import Glibc
+import CofferBase
 import Synchronization
 
 /// Runs blocking work on one thread per element and waits for all of it: observing agents must
@@ -11,34 +11,14 @@ public enum Parallel {
     ) -> [Result] {
         if elements.count <= 1 { return elements.map(transform) }
         let results = Mutex<[Int: Result]>([:])
-        var threads: [pthread_t] = []
-        for (index, element) in elements.enumerated() {
-            let box = Unmanaged.passRetained(
-                Job {
-                    let value = transform(element)
-                    results.withLock { $0[index] = value }
-                })
-            var thread = pthread_t()
-            let created = pthread_create(
-                &thread, nil,
-                { raw in
-                    let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
-                    job.body()
-                    return nil
-                }, box.toOpaque())
-            if created == 0 {
-                threads.append(thread)
-            } else {
-                box.takeRetainedValue().body()
+        let threads = elements.enumerated().map { index, element in
+            DetachedThread.start {
+                let value = transform(element)
+                results.withLock { $0[index] = value }
             }
         }
-        for thread in threads { pthread_join(thread, nil) }
+        for thread in threads { thread.join() }
         let collected = results.withLock { $0 }
         return (0..<elements.count).map { collected[$0]! }
-    }
-
-    private final class Job: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }
