@@ -24,7 +24,7 @@ public struct LocalTopology: Sendable {
         self.directory = directory
         var nodes: [NodeFiles] = []
         for (cluster, node) in manifest.nodes {
-            guard let (host, _) = Self.hostPort(node.agent), ["127.0.0.1", "localhost", "::1"].contains(host) else {
+            guard let (host, _) = node.agentAddress, ["127.0.0.1", "localhost", "::1"].contains(host) else {
                 throw ControllerError(
                     .invalidInput,
                     "\(manifest.file): node \(node.name): coffer up runs agents on this host only; its agent URL "
@@ -69,7 +69,7 @@ public struct LocalTopology: Sendable {
     }
 
     private func configuration(_ files: NodeFiles, certificateFile: String, keyFile: String) -> String {
-        let (host, port) = Self.hostPort(files.node.agent)!
+        let (host, port) = files.node.agentAddress!
         let bracketed = host.contains(":") ? "[\(host)]" : host
         return """
             # Written by coffer up for \(manifest.file); rewritten on every run.
@@ -134,20 +134,5 @@ public struct LocalTopology: Sendable {
         } catch {
             throw ControllerError(.system, "cannot issue a certificate for \(request.commonName): \(error)")
         }
-    }
-
-    /// `https://host:port` → host and port.
-    static func hostPort(_ url: String) -> (String, Int)? {
-        guard url.hasPrefix("https://") else { return nil }
-        var rest = Substring(url.dropFirst(8))
-        while rest.hasSuffix("/") { rest = rest.dropLast() }
-        if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]"), let port = Int(rest[rest.index(close, offsetBy: 2)...]) else {
-                return nil
-            }
-            return (String(rest[rest.index(after: rest.startIndex)..<close]), port)
-        }
-        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) else { return nil }
-        return (String(rest[..<colon]), port)
     }
 }

@@ -132,4 +132,17 @@ public struct NodeSpec: Sendable, Equatable {
         self.agent = agent
         self.bootstrap = bootstrap
     }
+
+    /// The host (IPv6 without brackets) and port of the agent URL; `nil` unless it has the shape
+    /// `https://host:port`. The manifest loader checks the parts further.
+    public var agentAddress: (host: String, port: Int)? {
+        let scheme = "https://"
+        guard agent.hasPrefix(scheme) else { return nil }
+        let authority = agent.dropFirst(scheme.count)
+        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...])
+        else { return nil }
+        var host = authority[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        return (String(host), port)
+    }
 }
