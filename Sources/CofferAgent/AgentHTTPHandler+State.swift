@@ -6,7 +6,7 @@ extension AgentHTTPHandler {
     /// secret; the unseal nonce names an attempt, the key set id names a set of shares.
     func state() throws(CofferError) -> JSON {
         let seal = try core.sealStatus()
-        var members = identity.commonMembers
+        var members = identity.members
         members["initialized"] = .bool(seal.initialized)
         members["sealed"] = .bool(seal.sealed)
         members["unseal"] = [

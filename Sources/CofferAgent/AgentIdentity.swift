@@ -24,19 +24,16 @@ public struct AgentIdentity: Sendable, Equatable {
         self.clusterAddress = clusterAddress
     }
 
-    /// The members that the identity and state documents share.
-    var commonMembers: [String: JSON] {
+    /// The `/agent/v1/identity` members; the state document carries them too, so that a controller
+    /// observes a node with one request.
+    var members: [String: JSON] {
         [
             "node": .string(nodeName), "cluster": .string(clusterName), "version": .string(CofferVersion.string),
-            "storage": .string(storageType),
+            "storage": .string(storageType), "api_address": .string(apiAddress),
+            "cluster_address": .string(clusterAddress),
         ]
     }
 
     /// The `/agent/v1/identity` document.
-    func json() -> JSON {
-        var members = commonMembers
-        members["api_address"] = .string(apiAddress)
-        members["cluster_address"] = .string(clusterAddress)
-        return .object(members)
-    }
+    func json() -> JSON { .object(members) }
 }

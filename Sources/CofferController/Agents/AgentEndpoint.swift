@@ -29,11 +29,9 @@ public struct AgentEndpoint: Sendable {
         self.client = client
     }
 
-    /// `GET /agent/v1/state` with `GET /agent/v1/identity`.
+    /// `GET /agent/v1/state`, which carries the identity members too.
     public func state() throws(ControllerError) -> NodeState {
-        let identity = try get("/agent/v1/identity")
-        let state = try get("/agent/v1/state")
-        return NodeState(identity: identity, state: state)
+        NodeState(state: try get("/agent/v1/state"))
     }
 
     /// A Vault API call; `path` is below `/v1/`. Transport failures throw; HTTP errors are returned.

@@ -56,14 +56,14 @@ public struct NodeState: Sendable, Equatable {
 
     public init() {}
 
-    /// Reads the two agent documents; missing fields keep their defaults.
-    public init(identity: JSON, state: JSON) {
-        node = state["node"]?.stringValue ?? identity["node"]?.stringValue ?? ""
-        cluster = state["cluster"]?.stringValue ?? identity["cluster"]?.stringValue ?? ""
-        version = identity["version"]?.stringValue ?? ""
-        storage = identity["storage"]?.stringValue ?? ""
-        apiAddress = identity["api_address"]?.stringValue ?? ""
-        clusterAddress = identity["cluster_address"]?.stringValue ?? ""
+    /// Reads the agent's state document; missing fields keep their defaults.
+    public init(state: JSON) {
+        node = state["node"]?.stringValue ?? ""
+        cluster = state["cluster"]?.stringValue ?? ""
+        version = state["version"]?.stringValue ?? ""
+        storage = state["storage"]?.stringValue ?? ""
+        apiAddress = state["api_address"]?.stringValue ?? ""
+        clusterAddress = state["cluster_address"]?.stringValue ?? ""
         initialized = state["initialized"]?.boolValue ?? false
         sealed = state["sealed"]?.boolValue ?? true
         unsealProgress = Int(state["unseal"]?["progress"]?.intValue ?? 0)
