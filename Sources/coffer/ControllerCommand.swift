@@ -80,10 +80,15 @@ enum ControllerCommand {
     }
 
     /// Passes at the manifest's interval until a termination signal.
-    static func loop(_ context: Context, signals: SignalWatcher) throws {
+    static func loop(
+        _ context: Context, signals: SignalWatcher, converged: Bool = false, beforePass: () -> Void = {}
+    ) throws {
         let interval = context.manifest.reconcile.intervalSeconds
-        var lastSummary = ""
-        while !signals.received() {
+        var lastSummary = converged ? "converged" : ""
+        // `run` acts at once; `up` has just applied and waits one interval first.
+        var pause = converged ? interval : 0
+        while !signals.received(waiting: pause) {
+            beforePass()
             let plan: Plan
             if context.manifest.reconcile.drift == .report {
                 plan = try context.reconciler.plan().1
@@ -97,7 +102,7 @@ enum ControllerCommand {
                         + (plan.isConverged ? "topology \(context.manifest.name) matches the manifest" : summary))
                 lastSummary = summary
             }
-            _ = signals.received(waiting: plan.isConverged ? interval : min(interval, 2))
+            pause = plan.isConverged ? interval : min(interval, 2)
         }
     }
 
@@ -132,7 +137,8 @@ enum ControllerCommand {
         for keySet in sets {
             Console.out(
                 "key set \(keySet.id)  cluster \(keySet.cluster)  created \(keySet.created)"
-                    + "  threshold \(keySet.threshold) of \(keySet.shares.count)\(keySet.superseded ? "  (superseded)" : "")"
+                    + "  threshold \(keySet.threshold) of \(keySet.shares.count)"
+                    + (keySet.superseded ? "  (superseded)" : "")
             )
             for (index, share) in keySet.shares.enumerated() { Console.out("  share \(index + 1): \(share)") }
             Console.out("  initial root token: \(keySet.rootToken)")

@@ -34,23 +34,16 @@ enum UpCommand {
         let elapsed = Double(Clock.monotonicNanoseconds() - started) / 1e9
         _ = ControllerCommand.finish(context, plan)
         if plan.isConverged {
-            Console.out("\nConverged in \(String(format1: elapsed)) s.")
+            Console.out("\nConverged in \(DurationText.oneDecimal(elapsed)) s.")
             Console.out(tryThis(manifest: manifest, path: path, executable: executable))
         }
         Console.out(
             "\nReconciling every \(Int(manifest.reconcile.intervalSeconds)) s; press Ctrl-C to stop the agents.")
-        var lastSummary = plan.isConverged ? "converged" : ""
-        while !signals.received(waiting: manifest.reconcile.intervalSeconds) {
+        try ControllerCommand.loop(context, signals: signals, converged: plan.isConverged) {
             for files in local.nodes where children[files.node.name]?.isRunning != true {
                 Console.out("  - agent \(files.node.name) exited; starting it again (see \(files.logFile))")
                 children[files.node.name] = try? ChildProcess(
                     executable: executable, arguments: ["agent", "--config", files.configFile], logFile: files.logFile)
-            }
-            let next = try context.reconciler.pass(seconds: manifest.reconcile.intervalSeconds) { signals.received() }
-            let summary = next.isConverged ? "converged" : next.render(topology: manifest.name)
-            if summary != lastSummary {
-                Console.out(next.isConverged ? "topology \(manifest.name) matches the manifest again" : summary)
-                lastSummary = summary
             }
         }
         Console.out("\ncoffer up: stopping the agents")
@@ -104,13 +97,5 @@ enum UpCommand {
         }
         lines.append("  \(executable) status -f \(path)")
         return lines.joined(separator: "\n")
-    }
-}
-
-extension String {
-    /// One decimal place.
-    init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(tenths % 10)"
     }
 }
