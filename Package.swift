@@ -41,7 +41,9 @@ let package = Package(
             path: "Benchmarks/ReplicationBench"),
         .executableTarget(
             name: "coffer",
-            dependencies: ["CofferAgent", "CofferController", "CofferCore", "CofferHTTP", "CofferBase", "CofferCrypto"]),
+            dependencies: [
+                "CofferAgent", "CofferController", "CofferCore", "CofferHTTP", "CofferBase", "CofferCrypto",
+            ]),
 
         .testTarget(name: "CofferBaseTests", dependencies: ["CofferBase"]),
         .testTarget(name: "CofferCryptoTests", dependencies: ["CofferCrypto"]),

@@ -12,7 +12,10 @@ struct UpCommandTests {
             metadata: { name: up-test }
             spec:
               reconcile: { interval: 1s, stateDir: \(root)/state/controller }
-              trust: { caFile: \(root)/state/pki/ca.pem, certFile: \(root)/state/pki/controller.pem, keyFile: \(root)/state/pki/controller-key.pem }
+              trust:
+                caFile: \(root)/state/pki/ca.pem
+                certFile: \(root)/state/pki/controller.pem
+                keyFile: \(root)/state/pki/controller-key.pem
               unseal: { shares: 3, threshold: 2, custody: { type: file, path: \(root)/state/keys } }
               clusters:
                 - name: dc1

@@ -52,10 +52,16 @@ public final class Reconciler: Sendable {
 
     /// The current plan, without acting.
     public func plan() throws(ControllerError) -> (Observation, Plan) {
+        let (observation, _, plan) = try observeAndPlan()
+        return (observation, plan)
+    }
+
+    /// One observation, the custody index read once, and the plan made from both.
+    private func observeAndPlan() throws(ControllerError) -> (Observation, [KeySet], Plan) {
         let observation = observer.observe()
+        let keySets = try custody.keySets()
         return (
-            observation,
-            planner.plan(observation: observation, keySets: try custody.keySets(), journal: journal.pending)
+            observation, keySets, planner.plan(observation: observation, keySets: keySets, journal: journal.pending)
         )
     }
 
@@ -64,8 +70,8 @@ public final class Reconciler: Sendable {
     public func pass(seconds: Double, stop: @Sendable () -> Bool = { false }) throws(ControllerError) -> Plan {
         let deadline = Clock.monotonicNanoseconds() + UInt64(max(0, seconds) * 1e9)
         while true {
-            let (observation, plan) = try self.plan()
-            try recordSupersededKeySets(observation)
+            let (observation, keySets, plan) = try observeAndPlan()
+            try recordSupersededKeySets(observation, keySets: keySets)
             var final = plan
             let refused = plan.actions.filter { $0.destructive && !options.approveDestructive }
             final.blocked += refused.map { "\($0.target): \($0.reason); pass --approve-destructive to do it" }
@@ -80,7 +86,8 @@ public final class Reconciler: Sendable {
                 } catch {
                     let delay = recordFailure(action.target)
                     report(
-                        "\(action.kind.rawValue) \(action.target) failed: \(error.reason); retrying in \(Self.text(delay))"
+                        "\(action.kind.rawValue) \(action.target) failed: \(error.reason); "
+                            + "retrying in \(DurationText.delay(delay))"
                     )
                 }
             } else if final.actions.isEmpty, final.waiting.isEmpty {
@@ -93,8 +100,7 @@ public final class Reconciler: Sendable {
     }
 
     /// Marks as superseded the key sets made for a secondary cluster that now opens with its primary's.
-    private func recordSupersededKeySets(_ observation: Observation) throws(ControllerError) {
-        let keySets = try custody.keySets()
+    private func recordSupersededKeySets(_ observation: Observation, keySets: [KeySet]) throws(ControllerError) {
         for cluster in manifest.clusters where cluster.role == .secondary {
             guard let active = observation.activeState(of: cluster), active.replication.mode == "secondary",
                 let inUse = active.keySetID
@@ -117,11 +123,5 @@ public final class Reconciler: Sendable {
             table[target] = entry
             return delay
         }
-    }
-
-    private static func text(_ seconds: Double) -> String {
-        seconds < 10
-            ? String(Int((seconds * 10).rounded()) / 10) + "." + String(Int((seconds * 10).rounded()) % 10) + "s"
-            : "\(Int(seconds.rounded()))s"
     }
 }

@@ -34,11 +34,6 @@ public struct Planner: Sendable {
         }
         for _ in 0..<64 {
             let round = nextRound(&model)
-            if round.actions.isEmpty {
-                plan.waiting = unique(plan.waiting + round.waiting)
-                plan.blocked = unique(plan.blocked + round.blocked)
-                break
-            }
             plan.waiting = unique(plan.waiting + round.waiting)
             plan.blocked = unique(plan.blocked + round.blocked)
             let new = round.actions.filter { !plan.actions.contains($0) }
@@ -80,8 +75,9 @@ public struct Planner: Sendable {
         guard initialised.isEmpty else {
             if initialised.count != states.count {
                 round.blocked.append(
-                    "\(cluster.name): nodes disagree about initialisation (\(initialised.map(\.node).joined(separator: ", ")) "
-                        + "initialised, the others not); do they share one storage?")
+                    "\(cluster.name): nodes disagree about initialisation ("
+                        + initialised.map(\.node).joined(separator: ", ")
+                        + " initialised, the others not); do they share one storage?")
             }
             if let pending = model.journal.first(where: { $0.operation == "init" && $0.cluster == cluster.name }),
                 let keySet = initialised.first?.keySetID, !model.keySets.contains(where: { $0.id == keySet })
@@ -95,8 +91,9 @@ public struct Planner: Sendable {
         guard !states.isEmpty else { return }
         guard unreachable.isEmpty else {
             round.blocked.append(
-                "\(cluster.name): every reachable node reports uninitialised, but \(unreachable.joined(separator: ", ")) "
-                    + "did not answer; the controller never initialises a cluster it cannot fully see")
+                "\(cluster.name): every reachable node reports uninitialised, but "
+                    + unreachable.joined(separator: ", ")
+                    + " did not answer; the controller never initialises a cluster it cannot fully see")
             return
         }
         if cluster.role == .primary,
@@ -123,8 +120,8 @@ public struct Planner: Sendable {
             if !state.sealed {
                 if state.keysCurrent == false {
                     round.waiting.append(
-                        "\(cluster.name): \(node.name) is unsealed with keys that no longer open its cluster's keyring; "
-                            + "it seals itself and is then unsealed with the current shares")
+                        "\(cluster.name): \(node.name) is unsealed with keys that no longer open its cluster's "
+                            + "keyring; it seals itself and is then unsealed with the current shares")
                 }
                 continue
             }
@@ -261,10 +258,10 @@ public struct Planner: Sendable {
                         .updatePrimary, cluster: cluster.name, node: model.activeNode(of: cluster), peer: primaryName,
                         reason: "\(cluster.name) follows another primary; the manifest names \(primaryName)"))
             } else if active.replication.state != "stream-wals" {
-                round.waiting.append(
-                    "\(cluster.name): replication state is \(active.replication.state.isEmpty ? "unknown" : active.replication.state)"
-                        + ", connection \(active.replication.connectionState.isEmpty ? "unknown" : active.replication.connectionState)"
-                )
+                let state = active.replication.state.isEmpty ? "unknown" : active.replication.state
+                let connection =
+                    active.replication.connectionState.isEmpty ? "unknown" : active.replication.connectionState
+                round.waiting.append("\(cluster.name): replication state is \(state), connection \(connection)")
             }
         }
     }
