@@ -91,8 +91,10 @@ import Testing
         while handler.postsStarted.load(ordering: .relaxed) == 0, Date() < deadline { usleep(1_000) }
         let stopper = Thread { server.stop() }
         stopper.start()
-        // Give stop() a moment to begin; were it to drop writes in flight, the reply below would be empty.
-        usleep(50_000)
+        let stopping = Date().addingTimeInterval(5)
+        while !server.isStopping, Date() < stopping { usleep(1_000) }
+        #expect(server.isStopping)
+        // Were stop() to drop writes in flight, the reply below would be empty.
         handler.release()
         let reply = writer.readToEnd()
         #expect(reply.hasPrefix("HTTP/1.1 200"), "the write in flight was answered before the loops ended: \(reply)")

@@ -49,6 +49,14 @@ public final class HTTPServer: Sendable {
         stop()
     }
 
+    /// Whether ``stop()`` has been called; the server may still be finishing requests in flight.
+    public var isStopping: Bool {
+        state.withLock { state in
+            if case .stopped = state { return true }
+            return false
+        }
+    }
+
     /// The port the server listens on; meaningful once ``start()`` has returned.
     public var boundPort: Int { port.load(ordering: .acquiring) }
 
