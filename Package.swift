@@ -50,7 +50,8 @@ let package = Package(
         .testTarget(
             name: "CofferStorageTests", dependencies: ["CofferStorage", "CSQLite", "CPostgres", "CofferTestSupport"]),
         .testTarget(name: "CofferYAMLTests", dependencies: ["CofferYAML"]),
-        .testTarget(name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage"]),
+        .testTarget(
+            name: "CofferCoreTests", dependencies: ["CofferCore", "CofferBase", "CofferStorage", "CofferTestSupport"]),
         .target(name: "CofferTestSupport", path: "Tests/CofferTestSupport"),
         .testTarget(name: "CofferHTTPTests", dependencies: ["CofferHTTP", "CofferClient", "CofferTestSupport"]),
         .testTarget(name: "CofferClientTests", dependencies: ["CofferClient", "CofferHTTP", "CofferTestSupport"]),

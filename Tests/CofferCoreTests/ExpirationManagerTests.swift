@@ -1,5 +1,6 @@
 import CofferBase
 import CofferStorage
+import CofferTestSupport
 import Testing
 
 @testable import CofferCore

@@ -55,16 +55,6 @@ final class AgentProcess: @unchecked Sendable {  // Mutated only by the test tha
     }
 }
 
-/// Polls a condition until it holds or the deadline passes.
-func eventually(timeout: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(50_000)
-    }
-    return try condition()
-}
-
 /// A loopback TCP port that was free a moment ago.
 func freePort() -> Int {
     let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

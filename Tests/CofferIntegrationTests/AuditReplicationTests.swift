@@ -1,4 +1,5 @@
 import CofferBase
+import CofferTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import CofferStorage
+import CofferTestSupport
 import Foundation
 import Synchronization
 import Testing

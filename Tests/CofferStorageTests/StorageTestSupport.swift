@@ -106,19 +106,6 @@ func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     group.wait()
 }
 
-/// Whether `condition` holds before `timeoutMilliseconds` pass, checking it every few milliseconds; for
-/// states that arrive with time, such as a lease running out, without guessing a fixed sleep.
-func eventually(timeoutMilliseconds: Int = 5_000, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date(timeIntervalSinceNow: Double(timeoutMilliseconds) / 1000)
-    while Date() < deadline {
-        if try condition() {
-            return true
-        }
-        usleep(5_000)
-    }
-    return try condition()
-}
-
 /// The bytes of a string, for values in tests.
 func bytes(_ text: String) -> [UInt8] {
     Array(text.utf8)
