@@ -1,3 +1,4 @@
+import CofferBase
 import Glibc
 
 /// The few file operations the controller needs, on POSIX calls: key custody and the journal must
@@ -5,22 +6,12 @@ import Glibc
 public enum Files {
     /// The whole file as bytes, or `nil` when it does not exist or cannot be read.
     public static func read(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 { return nil }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
+        FileContents.bytes(atPath: path)
     }
 
     /// The file as UTF-8 text, or `nil`.
     public static func readText(_ path: String) -> String? {
-        read(path).flatMap { String(validating: $0, as: UTF8.self) }
+        FileContents.text(atPath: path)
     }
 
     /// Whether anything exists at `path`.

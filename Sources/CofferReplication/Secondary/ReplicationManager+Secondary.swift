@@ -102,17 +102,7 @@ extension ReplicationManager {
     }
 
     static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-            if bytes.count > 1 << 20 { return nil }
-        }
-        return String(validating: bytes, as: UTF8.self)
+        FileContents.text(atPath: path, limit: 1 << 20)
     }
 
     /// `secondary/promote`: this cluster becomes the primary with a new CA (the old one's key never
