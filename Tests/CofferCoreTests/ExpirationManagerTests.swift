@@ -125,4 +125,5 @@ struct ExpirationManagerTests {
 private final class StandbyStub: HAExtension {
     func forwardToActive(_ request: VaultRequest) -> VaultResponse? { nil }
     func stepDown() {}
+    func storageWasReplaced() {}
 }

@@ -79,6 +79,7 @@ extension Core {
         }
         replaceState(.unsealed(try loadUnsealedNode()))
         logger.info("adopted the primary's keyring and data")
+        haSlot.current.extensionObject?.storageWasReplaced()
     }
 
     /// Creates a root token with a chosen id (the dev-mode root token a secondary inherits).

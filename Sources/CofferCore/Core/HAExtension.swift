@@ -23,6 +23,10 @@ public protocol HAExtension: AnyObject, Sendable {
 
     /// Gives up the active role (`sys/step-down`).
     func stepDown()
+
+    /// The cluster's storage was replaced (activation as a secondary wiped it), cluster-local HA
+    /// records included; the active node writes them again.
+    func storageWasReplaced()
 }
 
 /// The HA role of this node, changed only by the HA layer.

@@ -132,14 +132,6 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
             becomeStandby(leader: try storage.lockHolder(Self.lockName).flatMap(Self.leader(from:)))
             return
         }
-        // An activation as a secondary wipes the cluster's storage, forwarding identity and node
-        // records included, while this node stays active: write them again for the standbys.
-        if (try? clusterIdentity(create: false)) == nil {
-            logger.info("the cluster's forwarding identity is gone from storage; making a new one")
-            withdrawForwarding()
-            serveForwarding()
-            registerNode()
-        }
     }
 
     private var ttl: Int { configuration.lockTTLMilliseconds }
@@ -199,6 +191,16 @@ public final class HAManager: HAExtension, @unchecked Sendable {  // State is be
     }
 
     // MARK: HAExtension
+
+    public func storageWasReplaced() {
+        // The wipe took the forwarding identity and node records while this node stayed active;
+        // without them the standbys could only redirect.
+        registerNode()
+        guard core.isServing else { return }
+        logger.info("the cluster's storage was replaced; making a new forwarding identity")
+        withdrawForwarding()
+        serveForwarding()
+    }
 
     public func stepDown() {
         stepDownUntil.store(
